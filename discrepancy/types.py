@@ -85,6 +85,11 @@ class Claim:
     sentence_start: int
     counted: str = ""  # the counted noun phrase: "North Korean soldiers"
     arithmetic: str | None = None  # "2 x 6,000" for distributive phrases
+    # scope of what is counted (filled by group.describe_scope, used to build the referent key)
+    counted_class: str | None = None  # canonical class: "troops", "dead", "injured"
+    actor: str | None = None  # whose: "North Korea"
+    place: str | None = None  # where: "Kursk"
+    event: str | None = None  # status or event: "detained", "forecast"
     # attribute stage
     speaker: str | None = None
     speaker_org: str | None = None

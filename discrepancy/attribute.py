@@ -1,0 +1,373 @@
+"""Attribute stage: who said each count (speaker, organisation, side, relay) and when.
+
+Speakers come from the dependency parse: the reporting verb that governs the number
+("X said", "said X", "X told reporters", "X confirmed that"), "according to X", a colon
+headline ("USA: 8000 ..."), a quote attributed in the next sentence, and pronouns
+resolved to the last named speaker. Names are completed from elsewhere in the article
+("Ryder" -> "Pat Ryder"). Sides come from the actor aliases in ``data/domain/actors.yaml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Span, Token
+
+from .dates import find_dates
+from .domain import Domain
+from .nlp import ParsedArticle
+from .types import Claim
+
+REPORTING_VERBS = {
+    "say", "tell", "announce", "confirm", "estimate", "believe", "report", "state", "add", "claim",
+    "warn", "assess", "disclose", "note", "declare", "reveal", "write", "expect", "put", "peg", "record",
+    "show", "brief", "insist", "allege", "predict", "forecast", "explain", "acknowledge", "argue", "tweet",
+    "indicate", "suggest", "assert", "admit", "deny", "testify", "caution", "publish", "release", "post",
+    "update", "count", "list", "register", "think", "elevate", "revise", "raise", "lower", "quote", "cite",
+}  # fmt: skip
+PRONOUNS = {"he", "she", "they", "we", "i"}
+TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|prof|gen|maj|col|lt|sgt|capt|gov|sen|rep|pres|president|prime minister|minister"
+    r"|secretary|spokesman|spokeswoman|spokesperson|chief|head|director|general|governor|mayor|senator"
+    r"|ambassador|commander|deputy|press secretary|lt\. governor)\.?\s+)+",
+    re.IGNORECASE,
+)
+GENERIC_SOURCES = {
+    "estimate", "estimates", "official", "officials", "authority", "authorities", "government", "intelligence",
+    "source", "sources", "data", "figures", "figure", "statement", "assessment", "assessments", "report",
+    "reports", "media", "agencies", "diplomats", "administration", "leaders",
+}  # fmt: skip
+_HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.\- ]{1,40}?)\s*:\s+\S")
+
+
+def _phrase(token: Token) -> Span:
+    """The noun phrase headed by a token, without trailing clauses; an apposition naming a person wins."""
+    doc = token.doc
+    for child in token.rights:
+        if child.dep_ == "appos" and any(e.label_ == "PERSON" for e in doc[child.left_edge.i : child.right_edge.i + 1].ents):
+            return doc[token.left_edge.i : child.right_edge.i + 1]
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in {"compound", "amod", "poss", "nmod", "det", "nummod", "case", "punct"}:
+            start = min(start, child.left_edge.i)
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ in {"compound", "flat"}:
+            end = max(end, child.right_edge.i + 1)
+    return doc[start:end]
+
+
+def _strip_phrase(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^(?:most\s+recent|latest|new|recent)\s+", "", text, flags=re.IGNORECASE)
+    return text.strip(" ,.'’\"“”")
+
+
+class _ArticleSpeakers:
+    """What the article says about people: full names and the actor each is linked to."""
+
+    def __init__(self, parsed: ParsedArticle, domain: Domain) -> None:
+        self.domain = domain
+        self.text = parsed.doc.text
+        self.full_names: dict[str, str] = {}
+        self.person_side: dict[str, str] = {}
+        doc = parsed.doc
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = TITLES.sub("", ent.text.strip()).strip(" ,.'’")
+            name = re.sub(r"['’]s$", "", name)
+            words = name.split()
+            if not words:
+                continue
+            last = words[-1].lower()
+            if len(words) > len(self.full_names.get(last, "").split()):
+                self.full_names[last] = name
+            root = ent.root
+            head = root.head if root.dep_ in {"appos", "compound"} else root
+            side = self.side_of(doc[head.left_edge.i : head.right_edge.i + 1].text)
+            if side and last not in self.person_side:
+                self.person_side[last] = side
+
+    def find_full_name(self, last: str) -> str | None:
+        """A person named by last name only: the fullest capitalised name ending in it."""
+        if last.lower() in self.full_names:
+            return self.full_names[last.lower()]
+        pattern = rf"\b((?:[A-Z][\w'’-]+ ){{1,2}}){re.escape(last)}\b"
+        for match in re.finditer(pattern, self.text):
+            first_names = [w for w in match.group(1).split() if not TITLES.match(w + " ")]
+            if first_names and first_names[-1].lower() not in self.domain.actor_aliases:
+                return f"{first_names[-1]} {last}"
+        return None
+
+    def full_name(self, name: str) -> str:
+        name = TITLES.sub("", name).strip()
+        words = name.split()
+        if not words:
+            return name
+        return self.full_names.get(words[-1].lower(), name) if len(words) == 1 else name
+
+    def side_of(self, text: str) -> str | None:
+        lowered = f" {text.lower()} "
+        best: tuple[int, str] | None = None
+        for alias, actor in self.domain.actor_aliases.items():
+            position = lowered.find(f" {alias.lower()}")
+            if position >= 0 and re.match(r"[\s'’,.:;)]", lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "):
+                if best is None or position < best[0]:
+                    best = (position, actor)
+        return best[1] if best else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Attribution:
+    speaker: str | None
+    speaker_org: str | None
+    side: str | None
+    via: str | None
+    anchor: int | None  # char offset of the reporting verb, for dating
+
+
+def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
+    """(speaker, speaker_org, side) from a subject phrase like "Pentagon press secretary Maj Gen Pat Ryder"."""
+    persons = [e for e in tokens.ents if e.label_ == "PERSON"]
+    orgs = [e for e in tokens.ents if e.label_ in {"ORG", "GPE", "NORP"}]
+    side = people.side_of(tokens.text)
+    if not persons:
+        last_word = tokens.text.split()[-1] if tokens.text.split() else ""
+        is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
+        named = people.find_full_name(last_word) if is_name and tokens.root.pos_ == "PROPN" else None
+        if named:
+            return named, None, side or people.person_side.get(last_word.lower())
+    if persons:
+        person = persons[-1]
+        name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
+        name = re.sub(r"['’]s$", "", name)
+        org_text = tokens.doc[tokens.start : person.start].text.strip(" ,") or None
+        if org_text:
+            org_text = _strip_phrase(re.sub(r"['’]s\b", "", org_text)) or None
+        last = name.split()[-1].lower() if name.split() else ""
+        return name, org_text, side or people.person_side.get(last)
+    text = _strip_phrase(tokens.text)
+    words = text.split()
+    if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:
+        actor = people.side_of(" ".join(words[:-1]))
+        if actor:
+            return f"{actor} government" if words[-1].lower() != "officials" else f"{actor} officials", None, actor
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return text, None, None
+    if len(words) == 1 and people.full_names.get(words[0].lower()):
+        name = people.full_names[words[0].lower()]
+        return name, None, side or people.person_side.get(words[0].lower())
+    bare = re.sub(r"['’]s$", "", text)
+    actor = people.domain.actor_aliases.get(bare.lower())
+    is_country = any(e.label_ == "GPE" for e in tokens.ents) or bare == actor or (bare.isupper() and len(bare) <= 4)
+    if actor and is_country:
+        return f"{actor} government", None, actor
+    return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
+
+
+INANIMATE_SUBJECTS = {
+    "information", "data", "indications", "indication", "reports", "report", "figures", "figure", "estimates",
+    "estimate", "evidence", "intelligence", "numbers", "number", "list", "count", "toll", "footage", "it", "this",
+}  # fmt: skip
+
+
+def _reporting_verbs(token: Token) -> list[Token]:
+    """Reporting verbs above a number, nearest first."""
+    verbs = []
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in REPORTING_VERBS:
+            verbs.append(node)
+    return verbs
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The reporting verb whose subject is a speaker: "the latest information indicates" defers to "said Blinken"."""
+    verbs = _reporting_verbs(token)
+    for verb in verbs:  # a named person wins: "Kirby said Washington believes ..."
+        subject = _subject(verb)
+        if subject is not None and any(e.label_ == "PERSON" for e in _phrase(subject).ents):
+            return verb
+    for verb in verbs:
+        subject = _subject(verb)
+        if subject is not None and subject.lower_ not in INANIMATE_SUBJECTS | {"we", "i"}:
+            return verb
+    return verbs[0] if verbs else None
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.dep_ != "expl":
+            return child
+    # "the number was 850 after the FBI had reconciled" / conjunctions: "... and he added"
+    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+        return _subject(verb.head)
+    return None
+
+
+def _according_to(sent: Span) -> Token | None:
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < sent.end and token.doc[token.i + 1].lower_ == "to":
+            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    return None
+
+
+class _Attributor:
+    def __init__(self, parsed: ParsedArticle, domain: Domain) -> None:
+        self.parsed = parsed
+        self.people = _ArticleSpeakers(parsed, domain)
+        self.last_person: tuple[str, str | None, str | None] | None = None
+        self.speaker_dates: dict[str, str] = {}  # dates the article gave to a speaker's statements so far
+        self.last_sentence_start = -1
+
+    def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
+        if subject.lower_ in PRONOUNS:
+            if subject.lower_ in {"we", "i"}:
+                return None
+            return self.last_person
+        result = _speaker_from_tokens(_phrase(subject), self.people)
+        if result[0] and result[0].split()[-1][:1].isupper():
+            self.last_person = result
+        return result
+
+    def speakers_before(self, position: int) -> None:
+        """Track named speakers in sentences up to ``position`` so pronouns resolve."""
+        doc = self.parsed.doc
+        for sent in doc.sents:
+            if sent.start_char <= self.last_sentence_start or sent.start_char >= position:
+                continue
+            self.last_sentence_start = sent.start_char
+            for token in sent:
+                if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                    subject = _subject(token)
+                    if subject is None:
+                        continue
+                    if subject.lower_ not in PRONOUNS:
+                        phrase = _phrase(subject)
+                        if any(e.label_ == "PERSON" for e in phrase.ents):
+                            self.last_person = _speaker_from_tokens(phrase, self.people)
+                        speaker = _speaker_from_tokens(phrase, self.people)[0]
+                    else:
+                        speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
+                    when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})
+                    if speaker and when:
+                        self.speaker_dates.setdefault(speaker, when)
+
+    def attribute(self, claim: Claim) -> Attribution:
+        doc = self.parsed.doc
+        article = self.parsed.article
+        self.speakers_before(claim.start)
+        tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        number = tokens.root if tokens is not None else doc[0]
+        sent = number.sent
+        verb = _governing_verb(number)
+        if verb is not None:
+            subject = _subject(verb)
+            if subject is not None and subject.i != number.i and not (number.i in range(subject.left_edge.i, subject.right_edge.i + 1)):
+                resolved = self._resolve(subject, verb)
+                if resolved:
+                    return Attribution(*resolved, via=article.via, anchor=verb.idx)
+        according = _according_to(sent)
+        if according is not None:
+            resolved = _speaker_from_tokens(_phrase(according), self.people)
+            return Attribution(*resolved, via=article.via, anchor=according.idx)
+        headline = _HEADLINE_SOURCE.match(sent.text)
+        if headline and self.people.side_of(headline.group(1)):
+            side = self.people.side_of(headline.group(1))
+            return Attribution(f"{side} government", None, side, article.via, None)
+        quoted = self._quote_attribution(sent)
+        if quoted is not None:
+            return quoted
+        if verb is not None:
+            subject = _subject(verb)
+            if subject is not None and subject.lower_ in PRONOUNS and self.last_person:
+                return Attribution(*self.last_person, via=article.via, anchor=verb.idx)
+        return Attribution(article.outlet, None, None, article.via, None)
+
+    def _quote_attribution(self, sent: Span) -> Attribution | None:
+        """A quoted sentence with no speaker: the attribution that closes the quote nearby."""
+        text = sent.text.lstrip()
+        if not text[:1] in "\"“‘'":
+            return None
+        doc = sent.doc
+        following = [s for s in doc.sents if s.start >= sent.end][:2]
+        for other in following:
+            for token in other:
+                if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                    subject = _subject(token)
+                    if subject is not None:
+                        resolved = self._resolve(subject, token)
+                        if resolved:
+                            return Attribution(*resolved, via=self.parsed.article.via, anchor=token.idx)
+        return None
+
+
+def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Domain) -> Iterator[Claim]:
+    """Fill speaker, speaker_org, side, via and claim_date on each claim of one article."""
+    attributor = _Attributor(parsed, domain)
+    article = parsed.article
+    for claim in sorted(claims, key=lambda c: c.start):
+        attribution = attributor.attribute(claim)
+        claim_date = _claim_date(parsed, claim)
+        if claim_date and attribution.speaker:
+            attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
+        if claim_date is None and attribution.speaker in attributor.speaker_dates:
+            claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
+        claim_date = claim_date or article.published
+        yield dataclasses.replace(
+            claim,
+            speaker=attribution.speaker,
+            speaker_org=attribution.speaker_org,
+            side=attribution.side,
+            via=attribution.via,
+            claim_date=claim_date,
+            published=article.published,
+            outlet=article.outlet,
+        )
+
+
+def _claim_date(parsed: ParsedArticle, claim: Claim) -> str | None:
+    """A date the sentence gives for the statement or the counted event; None if it gives none."""
+    tokens = parsed.doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    if tokens is None:
+        return None
+    anchors = {t.i for t in _ancestors(tokens.root)}
+    return _date_attached(parsed, claim.sentence, claim.sentence_start, anchors)
+
+
+def _date_attached(parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int]) -> str | None:
+    """The first date in a sentence that hangs off one of the anchor tokens."""
+    doc = parsed.doc
+    for mention in find_dates(sentence, published=parsed.article.published):
+        if not mention.value or mention.precision not in {"day", "month"}:
+            continue
+        span = doc.char_span(sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand")
+        if span is not None and _attaches_to(span.root, anchors):
+            return mention.value
+    return None
+
+
+def _ancestors(token: Token) -> list[Token]:
+    chain = [token]
+    while token.head.i != token.i:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _attaches_to(token: Token, anchors: set[int]) -> bool:
+    """True when a date hangs off the claim's own clause, not off a relative clause ("that struck on February 6")."""
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in {"relcl", "acl"}:
+            return False
+        node = node.head
+        if node.i in anchors:
+            return True
+    return node.i in anchors

@@ -1,0 +1,190 @@
+"""Command line: parse options, build a Config, call one library function, map errors to exit codes.
+
+Exit codes: 0 ok, 1 some articles failed or a library error, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+from .errors import ConfigError, DiscrepancyError
+from .types import GroupStatus, Kind
+
+DEFAULT_ARTICLES = Path("data/articles")
+DEFAULTS = Config()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    verbosity = argparse.ArgumentParser(add_help=False)
+    loudness = verbosity.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="log each stage's progress")
+
+    parser = argparse.ArgumentParser(
+        prog="discrepancy",
+        description="Find where news articles disagree on counted quantities.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        parents=[verbosity],
+        help="analyse articles, store the claims and write the report",
+        description="Analyse articles, store every count claim in SQLite and write the markdown report.",
+    )
+    run.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help=f"article files or folders (default: {DEFAULT_ARTICLES})",
+    )
+    run.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULTS.db_path,
+        metavar="FILE",
+        help="SQLite store (default: %(default)s)",
+    )
+    run.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULTS.report_path,
+        metavar="FILE",
+        help="markdown report (default: %(default)s)",
+    )
+    run.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="encoding for articles that are not valid UTF-8, e.g. latin-1 (default: refuse them)",
+    )
+
+    export = commands.add_parser(
+        "export",
+        parents=[verbosity],
+        help="write the stored count claims as JSON Lines or CSV",
+        description="Write the count claims of the store as JSON Lines or CSV.",
+    )
+    export.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULTS.db_path,
+        metavar="FILE",
+        help="SQLite store (default: %(default)s)",
+    )
+    export.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)"
+    )
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+    evaluate = commands.add_parser(
+        "eval",
+        parents=[verbosity],
+        help="score the analysis against a gold file",
+        description="Analyse a folder of articles and score the count claims against a gold JSON Lines file.",
+    )
+    evaluate.add_argument("--articles", type=Path, required=True, metavar="DIR", help="folder of articles")
+    evaluate.add_argument("--gold", type=Path, required=True, metavar="FILE", help="gold claims (JSON Lines)")
+    evaluate.add_argument(
+        "--errors", action="store_true", help="also list missed, spurious and mismatched claims"
+    )
+    evaluate.add_argument(
+        "--floors",
+        type=Path,
+        metavar="FILE",
+        help="JSON file of score floors; exit 1 if a score is under its floor",
+    )
+    evaluate.add_argument(
+        "--floors-key",
+        metavar="NAME",
+        help="which set of floors in the --floors file to use, e.g. seeds or dev",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "eval" and args.floors_key and not args.floors:
+        parser.error("--floors-key needs --floors FILE")
+    _configure_logging(logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING)
+    command = {"run": _run, "export": _export, "eval": _eval}[args.command]
+    try:
+        return command(args)
+    except ConfigError as exc:
+        print(f"discrepancy: {exc}", file=sys.stderr)
+        return 2
+    except (DiscrepancyError, OSError) as exc:
+        print(f"discrepancy: {exc}", file=sys.stderr)
+        return 1
+
+
+def _configure_logging(level: int) -> None:
+    """Send the package's log records to stderr; main() may run more than once in one process."""
+    package = logging.getLogger("discrepancy")
+    for handler in [h for h in package.handlers if getattr(h, "_discrepancy_cli", False)]:
+        package.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler._discrepancy_cli = True  # type: ignore[attr-defined]
+    package.addHandler(handler)
+    package.setLevel(level)
+
+
+# The stage modules load spaCy and pandas; importing them per command keeps --help instant.
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import run
+
+    config = Config(db_path=args.db, report_path=args.report, encoding=args.encoding)
+    result = run(args.paths or [DEFAULT_ARTICLES], config=config)
+    analysis = result.analysis
+    for failure in analysis.failures:
+        print(failure.message, file=sys.stderr)
+    if not args.quiet:
+        claims = sum(1 for claim in analysis.claims if claim.kind == Kind.COUNT)
+        diverging = sum(1 for c in analysis.comparisons if c.status == GroupStatus.DIVERGES)
+        print(
+            f"{len(analysis.articles)} articles, {claims} count claims, {diverging} diverging referents;"
+            f" report: {result.report_path}"
+        )
+    return 1 if analysis.failures else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_claims
+    from .store import Store
+
+    if not args.db.is_file():
+        print(f"discrepancy: no store at {args.db}; run `discrepancy run` first", file=sys.stderr)
+        return 1
+    with Store(args.db) as store:
+        frame = store.claims_frame()
+    if args.output is None:
+        export_claims(frame, fmt=args.format, out=sys.stdout)
+    else:
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            export_claims(frame, fmt=args.format, out=out)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import check_floors, evaluate, format_scores, load_floors
+
+    floors = load_floors(args.floors, key=args.floors_key) if args.floors else {}
+    scores = evaluate(args.articles, args.gold, config=Config())
+    print(format_scores(scores))
+    if args.errors:
+        print("\n".join(scores.errors))
+    problems = check_floors(scores, floors)
+    for problem in problems:
+        print(f"discrepancy: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,335 @@
+"""Extract stage: every number in an article, its interval, kind and counted noun.
+
+Candidate spans come from regular expressions (digits, number words, vague counts);
+quantulum3 normalises spelled-out numbers; the spaCy parse of the article supplies the
+counted noun and the context that tells a count from a date, a time or a measure.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quantulum3 import parser as quantulum
+
+from .domain import Domain
+from .nlp import ParsedArticle
+from .types import Claim, Kind, Qualifier
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
+).split()
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9}
+_WORD = rf"(?:{'|'.join(_UNITS)}|{'|'.join(_SCALES)})"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_AFTER_DIGITS = rf"(?:\s*-?\s*(?:{'|'.join(_SCALES)})\b|(?:k|bn|mln|mn)\b)"
+_ONE_NUMBER = (
+    rf"(?:(?<![\w$€£#./:,-])(?:{_DIGITS}){_SCALE_AFTER_DIGITS}?(?![\w/:]|[.,]\d|-(?!year)\w)"
+    rf"|\b(?:an?\s+(?:half[\s-])?(?=(?:{'|'.join(_SCALES)})\b))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*"
+    r"(?:\s+and\s+a\s+half)?\b(?!-(?:fold|thirds?|quarters?|halves)))"
+)
+NUMBER_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
+_RANGE_JOINERS = re.compile(r"^(?:\s*[-–—]\s*|\s+to\s+|\s*,\s+(?:a\s+)?|\s+or\s+|\s+and\s+)$", re.IGNORECASE)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$|\b(?:{_MONTHS})\.?\s+\d{{1,2}},\s*$", re.IGNORECASE)
+_DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^\s*(?:a\.?m\.?|p\.?m\.?|gmt|utc|o'clock|hrs\b|h\b)", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:usd|eur|gbp|us\$|rs\.?))\s*$", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I)
+_MULTIPLIER_AFTER = re.compile(r"^\s*(?:-\s*)?(?:times|fold|to-\d|per\b|x\b)", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^(?:-|\s)(?:years?|months?)(?:-|\s)old\b|^\s*years?\s+of\s+age", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+_EACH = re.compile(r"\beach\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    start: int  # offsets within the sentence text
+    end: int
+    surface: str
+    value: float | None
+    low: float | None
+    high: float | None
+    vague: bool = False
+
+
+def _digits_value(surface: str) -> float | None:
+    match = re.match(r"([\d,]+(?:\.\d+)?)\s*-?\s*([a-z]*)", surface, re.IGNORECASE)
+    if not match:
+        return None
+    number = float(match.group(1).replace(",", ""))
+    scale = match.group(2).lower()
+    return number * _SCALES.get(scale, _SCALE_ABBREVIATIONS.get(scale, 1.0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _words_value(surface: str) -> float | None:
+    text = surface.lower().replace("-", " ")
+    half = text.endswith(" and a half")
+    text = text.removesuffix(" and a half")
+    if text.startswith(("a half ", "an half ")):
+        return _words_value("a " + text.split(" ", 2)[2]) * 0.5 if _words_value("a " + text.split(" ", 2)[2]) else None
+    values = quantulum.extract_spellout_values(text)
+    if len(values) != 1:
+        return None
+    value = float(values[0]["new_surface"])
+    if half:
+        scale = next((s for word, s in _SCALES.items() if text.endswith(word)), 1.0)
+        value += scale / 2
+    return value
+
+
+def number_value(surface: str) -> float | None:
+    if surface[:1].isdigit():
+        return _digits_value(surface)
+    return _words_value(surface)
+
+
+def _vague_re(domain: Domain) -> re.Pattern[str]:
+    phrases = sorted(domain.vague, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+
+
+_VAGUE_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def find_numbers(text: str, *, domain: Domain) -> list[NumberSpan]:
+    """Numbers in a sentence, with ranges ("between 11,000 and 12,000") merged."""
+    vague_re = _VAGUE_CACHE.setdefault(id(domain), _vague_re(domain))
+    spans: list[NumberSpan] = []
+    taken: list[tuple[int, int]] = []
+    for match in vague_re.finditer(text):
+        low, high = domain.vague[match.group().lower()]
+        spans.append(NumberSpan(match.start(), match.end(), match.group(), None, low, high, vague=True))
+        taken.append(match.span())
+    for match in NUMBER_RE.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        surface = match.group().strip()
+        if surface.lower() in {"a", "an", "and"}:
+            continue
+        if not surface[:1].isdigit() and re.search(r"\d\s*$", text[: match.start()]):
+            continue  # "$42.8 million": the scale word belongs to a number already refused
+        value = number_value(surface)
+        if value is None:
+            continue
+        spans.append(NumberSpan(match.start(), match.start() + len(surface), surface, value, value, value))
+    spans.sort(key=lambda s: s.start)
+    return _merge_ranges(text, spans)
+
+
+def _merge_ranges(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
+    merged: list[NumberSpan] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and not previous.vague
+            and not span.vague
+            and previous.value
+            and span.value
+            and _RANGE_JOINERS.match(text[previous.end : span.start])
+            and previous.value < span.value <= previous.value * 10
+        ):
+            joiner = text[previous.end : span.start].strip().lower()
+            before = text[: previous.start].rstrip().lower()
+            is_between = joiner == "and" and before.endswith("between")
+            is_change = before.endswith("from")
+            if (joiner != "and" or is_between) and not is_change:
+                start = previous.start - len("between ") if is_between else previous.start
+                low, high = previous.value, span.value
+                merged[-1] = NumberSpan(start, span.end, text[start : span.end], (low + high) / 2, low, high)
+                continue
+        merged.append(span)
+    return merged
+
+
+_QUALIFIER_ORDER = ("up_to", "at_least", "more_than", "less_than", "approx")
+_QUOTES = set("\"'“”‘’«»")
+
+
+def counted_token(doc, first, last):  # type: ignore[no-untyped-def]
+    """The noun a number counts: "2,000 [soldiers]", "hundreds of [families]", "8,000 of these [forces]"."""
+    sent_end = last.sent.end
+    if last.i + 1 < sent_end and doc[last.i + 1].lower_ == "of":
+        objects = [c for c in doc[last.i + 1].children if c.dep_ == "pobj"]
+        return objects[0] if objects else None
+    if last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "npadvmod"} and last.head.i > last.i:
+        if last.head.pos_ in {"NOUN", "PROPN"} and last.head.i - last.i <= 6:
+            return last.head
+    for token in doc[last.i + 1 : min(sent_end, last.i + 5)]:
+        if token.text in _QUOTES or token.pos_ in {"ADJ", "PUNCT"} and token.text not in ",;:.":
+            continue
+        if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS", "NN", "NNP"}:
+            # a compound noun: take the last noun of the run
+            while token.i + 1 < sent_end and doc[token.i + 1].pos_ == "NOUN" and token.dep_ == "compound":
+                token = doc[token.i + 1]
+            return token
+        break
+    return None
+
+
+def _noun_phrase(doc, last, noun) -> str:  # type: ignore[no-untyped-def]
+    if noun is None:
+        return ""
+    start = last.i + 1 if noun.i > last.i else noun.left_edge.i
+    words = [t for t in doc[start : noun.i + 1] if t.text not in _QUOTES]
+    while words and (words[0].lower_ in {"of", "the", "these", "those", "their", "its", "more", "other"}
+                     or words[0].pos_ in {"DET", "PUNCT"}):
+        words = words[1:]
+    return " ".join(t.text for t in words)
+
+
+def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Kind:  # type: ignore[no-untyped-def]
+    if _MONEY_BEFORE.search(before):
+        return Kind.MONEY
+    if after.lstrip().startswith("%"):
+        return Kind.PERCENT
+    if _TIME_AFTER.match(after):
+        return Kind.TIME
+    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+        return Kind.AGE
+    if _MULTIPLIER_AFTER.match(after):
+        return Kind.OTHER
+    value = span.value
+    small_integer = value is not None and value == int(value) and value <= 31 and not span.vague
+    if small_integer and (_DATE_BEFORE.search(before) or _DATE_AFTER.match(after)):
+        return Kind.DATE
+    next_words = re.match(r"^[\s-]*([^\s,.;:()]+)(?:\s+([^\s,.;:()]+))?", after)
+    if next_words:
+        first = next_words.group(1).lower().strip("”\"'’")
+        pair = f"{first} {(next_words.group(2) or '').lower()}"
+        for word in (pair, first):
+            if word in domain.unit_kinds:
+                return Kind(domain.unit_kinds[word])
+    if noun is not None and noun.lower_ in domain.unit_kinds:
+        return Kind(domain.unit_kinds[noun.lower_])
+    is_year_shaped = re.fullmatch(r"\d{4}", span.surface) is not None and 1000 <= (value or 0) <= 2100
+    if is_year_shaped and (noun is None or noun.tag_ not in {"NNS", "NNPS"} or _YEAR_BEFORE.search(before)):
+        return Kind.YEAR if not _DATE_BEFORE.search(before) else Kind.DATE
+    if value is not None and value != int(value) and not re.search(r"[a-z]", span.surface, re.I):
+        return Kind.MEASURE  # "7.8", "17.9": counts are whole numbers
+    if re.search(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", before, re.I) and not span.surface[:1].isdigit():
+        return Kind.OTHER  # "the two countries": a back-reference, not a new count
+    if noun is None and not span.vague and (value or 0) < 10 or span.surface.lower() == "one":
+        return Kind.OTHER  # "one of the largest", "the other two", "one splash of colour"
+    if value == 0:
+        return Kind.OTHER
+    return Kind.COUNT
+
+
+def _qualifier(span: NumberSpan, before: str, after: str, domain: Domain) -> Qualifier:
+    if span.vague:
+        return Qualifier.VAGUE
+    if span.low != span.high:
+        return Qualifier.RANGE
+    for name in _QUALIFIER_ORDER:
+        if domain.qualifier_before[name].search(before):
+            return Qualifier(name)
+    for name, pattern in domain.qualifier_after.items():
+        if pattern.match(after):
+            return Qualifier(name)
+    return Qualifier.EXACT
+
+
+def _interval(span: NumberSpan, qualifier: Qualifier) -> tuple[float | None, float | None]:
+    if qualifier in {Qualifier.AT_LEAST, Qualifier.MORE_THAN}:
+        return span.value, None
+    if qualifier in {Qualifier.UP_TO, Qualifier.LESS_THAN}:
+        return None, span.value
+    return span.low, span.high
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def extract_claims(parsed: ParsedArticle, *, domain: Domain) -> Iterator[Claim]:
+    """Every number in the article as a Claim; ``kind`` says which of them are counts."""
+    doc = parsed.doc
+    article = parsed.article
+    seen_sentences: list[str] = []
+    for sent in doc.sents:
+        text = sent.text
+        normalised = " ".join(text.split())
+        if len(normalised) >= 20 and any(normalised in earlier for earlier in seen_sentences):
+            continue  # a paragraph or headline printed twice is one claim, not two
+        seen_sentences.append(normalised)
+        spans = find_numbers(text, domain=domain)
+        found = []
+        for span in spans:
+            start = sent.start_char + span.start
+            end = sent.start_char + span.end
+            tokens = doc.char_span(start, end, alignment_mode="expand")
+            if tokens is None or len(tokens) == 0:
+                continue
+            noun = counted_token(doc, tokens[0], tokens[-1])
+            before, after = text[: span.start], text[span.end :]
+            kind = _kind(span, before, after, noun, domain)
+            found.append((span, start, end, tokens, noun, kind))
+        multipliers = {
+            index: _distributive_multiplier(found, index, text, item[4])
+            for index, item in enumerate(found)
+            if item[5] is Kind.COUNT and not item[0].vague
+        }
+        consumed = {m for m in multipliers.values() if m is not None}
+        for index, (span, start, end, tokens, noun, kind) in enumerate(found):
+            if index in consumed:
+                continue
+            before, after = text[: span.start], text[span.end :]
+            qualifier = _qualifier(span, before, after, domain)
+            low, high = _interval(span, qualifier)
+            value, arithmetic = span.value, None
+            multiplier = multipliers.get(index)
+            if multiplier is not None:
+                factor = found[multiplier][0].value or 1.0
+                arithmetic = f"{_fmt(factor)} × {span.surface}"
+                value, low, high = _times(value, factor), _times(low, factor), _times(high, factor)
+            yield Claim(
+                article=article.name,
+                start=start,
+                end=end,
+                surface=span.surface,
+                value=value,
+                low=low,
+                high=high,
+                qualifier=qualifier,
+                kind=kind,
+                sentence=text.strip(),
+                sentence_start=sent.start_char + (len(text) - len(text.lstrip())),
+                counted=_noun_phrase(doc, tokens[-1], noun),
+                arithmetic=arithmetic,
+                published=article.published,
+                outlet=article.outlet,
+            )
+
+
+def _distributive_multiplier(found, index: int, text: str, noun) -> int | None:  # type: ignore[no-untyped-def]
+    """ "Two brigades of up to 6,000 personnel each": the index of "Two", if this number is distributed."""
+    span = found[index][0]
+    noun_end = (noun.idx - found[index][3].sent.start_char + len(noun.text)) if noun is not None else span.end
+    window_end = max(noun_end, span.end) + 12
+    for candidate in range(index - 1, -1, -1):
+        other, _, _, _, other_noun, kind = found[candidate]
+        if other.vague or not other.value or other.value > 100 or other_noun is None:
+            continue
+        if noun is not None and other_noun.lemma_ == noun.lemma_:
+            continue
+        if other_noun.tag_ not in {"NNS", "NNPS"}:
+            continue
+        between = text[other.end : window_end]
+        if _EACH.search(between):
+            return candidate
+        return None
+    return None

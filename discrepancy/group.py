@@ -1,0 +1,308 @@
+"""Group stage: what exactly each claim counts, and which claims count the same thing.
+
+``describe_scope`` reads the parse around a number for its class (soldiers, dead,
+injured), actor (whose), place (where) and event (which gathering, which year, first
+group). ``group_claims`` clusters articles into stories and builds referents from
+(story, class, actor, place, event), with aliases and containment from data/domain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+from spacy.tokens import Token
+
+from .domain import Domain
+from .extract import counted_token
+from .nlp import ParsedArticle
+from .types import Article, Claim, Kind, Referent, ReferentKey
+
+_PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
+_ACTOR_PREPOSITIONS = {"from", "of"}
+_DIRECTIONS = re.compile(
+    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?"
+    r"|north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?)\s+)+|['’]s\s+(?:east|west|north|south)$",
+    re.IGNORECASE,
+)
+_SUBSET_WORDS = {"first", "initial", "second", "third", "last", "final"}
+_CLAUSE_BREAKS = {"ccomp", "advcl", "conj", "parataxis"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_STOP_CAPITALS = {
+    "the", "a", "an", "and", "but", "in", "on", "at", "of", "for", "to", "with", "by", "from", "as", "he", "she",
+    "it", "they", "we", "i", "this", "that", "these", "those", "there", "his", "her", "their", "our", "its",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "news", "mr", "mrs", "ms", "president", "minister", "according", "after", "while", "also", "if", "when",
+}  # fmt: skip
+
+
+def _clause(number: Token) -> list[Token]:
+    """Tokens of the smallest clause around a number, plus the counted noun's own relative clause."""
+    node = number
+    while node.head.i != node.i and node.pos_ not in {"VERB", "AUX"}:
+        node = node.head
+    tokens = []
+    for token in node.subtree:
+        path = token
+        blocked = False
+        while path.i != node.i:
+            if path.dep_ in _CLAUSE_BREAKS and path.pos_ in {"VERB", "AUX"} and not any(t.i == number.i for t in path.subtree):
+                blocked = True
+                break
+            path = path.head
+        if not blocked:
+            tokens.append(token)
+    return tokens or list(number.sent)
+
+
+def _canonical_place(text: str, domain: Domain) -> str | None:
+    text = re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.IGNORECASE)
+    lowered = text.lower()
+    if lowered in domain.place_aliases:
+        return domain.place_aliases[lowered]
+    stripped = _DIRECTIONS.sub("", text).strip()
+    stripped = re.sub(r"['’]s$", "", stripped)
+    if stripped.lower() in domain.place_aliases:
+        return domain.place_aliases[stripped.lower()]
+    if stripped.lower() in domain.actor_aliases:
+        return domain.actor_aliases[stripped.lower()]
+    stripped = re.sub(r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I)
+    return stripped or None
+
+
+def _actor_of(noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
+    if noun is None:
+        return None
+    candidates: list[str] = []
+    phrase = noun.doc[noun.left_edge.i : noun.i + 1].text
+    candidates.append(phrase)
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in _ACTOR_PREPOSITIONS:
+            candidates.extend(c.text for c in child.children if c.dep_ == "pobj")
+    verb = noun.head
+    if verb.pos_ == "VERB" and verb.lemma_ in {"send", "deploy", "dispatch", "move", "transfer", "supply"}:
+        candidates.extend(_plain(c) for c in verb.children if c.dep_ == "nsubj")
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ == "from":
+                candidates.extend(_plain(c) for c in prep.children if c.dep_ == "pobj")
+    for text in candidates:
+        actor = _alias_in(text, domain.actor_aliases)
+        if actor:
+            return actor
+    return None
+
+
+def _plain(token: Token) -> str:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1].text
+
+
+def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
+    lowered = f" {text.lower()} "
+    for alias in sorted(aliases, key=len, reverse=True):
+        if re.search(rf"(?<![\w]){re.escape(alias)}(?:['’]s)?(?![\w])", lowered):
+            return aliases[alias]
+    return None
+
+
+def _places(number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None) -> list[str]:
+    found: list[str] = []
+    heads = {t.i for t in clause if t.pos_ in {"VERB", "AUX", "NOUN", "PROPN", "NUM", "ADJ"}}
+    for token in clause:
+        ent_is_place = token.ent_type_ in _PLACE_LABELS or token.text.lower() in domain.place_aliases
+        if not ent_is_place or token.ent_iob_ == "I" and token.ent_type_ in _PLACE_LABELS:
+            continue
+        head = token.head
+        via_preposition = token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS and head.head.i in heads
+        possessive = token.dep_ == "poss" or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].tag_ == "POS")
+        compound_of_pobj = token.dep_ in {"compound", "amod"} and head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS
+        if not (via_preposition or possessive or compound_of_pobj):
+            continue
+        span = token.doc[token.i : token.i + 1]
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                span = ent
+        left = token.doc[token.left_edge.i : span.end].text if via_preposition else span.text
+        place = _canonical_place(left, domain)
+        if place and place != actor and place not in found:
+            found.append(place)
+    return found
+
+
+def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
+    outcomes = []
+    for token in clause:
+        for word in (token.lower_, token.lemma_.lower()):
+            entry = domain.classes.get(word)
+            if entry and entry[1] == "outcome":
+                outcomes.append((abs(token.i - number.i), entry[0]))
+                break
+    if outcomes:
+        return min(outcomes)[1]
+    if noun is not None:
+        for word in (noun.lower_, noun.lemma_.lower()):
+            if word in domain.classes:
+                return domain.classes[word][0]
+        if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
+            return noun.lemma_.lower()
+    return None
+
+
+def _event(clause: list[Token], number: Token) -> str | None:
+    parts = []
+    for token in clause:
+        if token.lower_ in _SUBSET_WORDS and token.dep_ == "amod" and token.head.i != number.i:
+            parts.append(token.lower_)
+        if token.ent_type_ == "EVENT" and token.ent_iob_ == "B":
+            parts.append(token.text.lower())
+        if re.fullmatch(r"(?:19|20)\d\d", token.text) and token.i != number.i and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}:
+            parts.append(token.text)
+    return " ".join(dict.fromkeys(parts)) or None
+
+
+def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Domain) -> Iterator[Claim]:
+    """Fill counted_class, actor, place and event on count claims of one article."""
+    doc = parsed.doc
+    previous_class: str | None = None
+    for claim in claims:
+        if claim.kind is not Kind.COUNT:
+            yield claim
+            continue
+        tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        if tokens is None:
+            yield claim
+            continue
+        number = tokens[-1]
+        noun = counted_token(doc, tokens[0], tokens[-1])
+        clause = _clause(number)
+        counted_class = _class_of(number, noun, clause, domain)
+        if counted_class is None:
+            counted_class = _class_of(number, noun, list(number.sent), domain) or previous_class
+        previous_class = counted_class
+        actor = _actor_of(noun, clause, domain)
+        places = _places(number, noun, clause, domain, actor)
+        place = places[0] if len(places) == 1 else None
+        yield dataclasses.replace(
+            claim, counted_class=counted_class, actor=actor, place=place, event=_event(clause, number)
+        )
+
+
+# ---------------------------------------------------------------- grouping across articles
+
+
+def _story_terms(article: Article) -> Counter[str]:
+    body = article.text[article.body_start :]
+    words = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", body, re.MULTILINE)
+    return Counter(w.lower() for w in words if w.lower() not in _STOP_CAPITALS)
+
+
+def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str, str]:
+    """Cluster articles about one event (shared names), article name -> story label."""
+    terms = {a.name: _story_terms(a) for a in articles}
+    document_frequency: Counter[str] = Counter()
+    for counter in terms.values():
+        document_frequency.update(counter.keys())
+    total = len(articles)
+
+    def vector(counter: Counter[str]) -> dict[str, float]:
+        return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
+
+    vectors = {name: vector(c) for name, c in terms.items()}
+    norms = {name: math.sqrt(sum(v * v for v in vec.values())) or 1.0 for name, vec in vectors.items()}
+    names = sorted(vectors)
+    parent = {name: name for name in names}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            a, b = vectors[first], vectors[second]
+            dot = sum(w * b[t] for t, w in a.items() if t in b)
+            if dot / (norms[first] * norms[second]) >= threshold:
+                parent[find(second)] = find(first)
+    members: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        members[find(name)].append(name)
+    labels: dict[str, str] = {}
+    for group in members.values():
+        shared: Counter[str] = Counter()
+        for name in group:
+            shared.update(set(terms[name]))
+        top = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        label = "-".join(t for t, _ in top) or "story"
+        for name in group:
+            labels[name] = label
+    return labels
+
+
+def _root_place(place: str, domain: Domain) -> str:
+    ancestors = domain.place_ancestors(place)
+    return ancestors[-1] if ancestors else place
+
+
+def group_claims(
+    claims: Sequence[Claim], articles: Sequence[Article], *, domain: Domain
+) -> tuple[list[Claim], list[Referent]]:
+    """Assign a referent to every count claim; returns the updated claims and the referents."""
+    story_of = stories(articles)
+    counts = [c for c in claims if c.kind is Kind.COUNT]
+    keys: dict[str, ReferentKey] = {}
+    by_story_class: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in counts:
+        by_story_class[(story_of.get(claim.article, "story"), claim.counted_class or "unknown")].append(claim)
+    for (story, counted_class), members in by_story_class.items():
+        actors = Counter(c.actor for c in members if c.actor)
+        main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
+        places = {c.place for c in members if c.place}
+        roots = {_root_place(p, domain) for p in places}
+        main_place = next(iter(roots)) if len(roots) == 1 else None
+        for claim in members:
+            actor = claim.actor or main_actor
+            place = claim.place or main_place
+            keys[claim.id] = ReferentKey(story, counted_class, actor, place, claim.event)
+    referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
+    for claim in counts:
+        referent_claims[keys[claim.id]].append(claim)
+    referents: dict[ReferentKey, Referent] = {}
+    for key, members in referent_claims.items():
+        referents[key] = Referent(id=referent_id(key), label=referent_label(key, members), key=key, claims=())
+    updated = []
+    for claim in claims:
+        if claim.kind is Kind.COUNT:
+            referent = referents[keys[claim.id]]
+            claim = dataclasses.replace(claim, referent=referent.id, referent_label=referent.label)
+        updated.append(claim)
+    final = []
+    for key, referent in sorted(referents.items(), key=lambda kv: kv[1].id):
+        members = tuple(c for c in updated if c.referent == referent.id)
+        final.append(dataclasses.replace(referent, claims=members))
+    return updated, final
+
+
+def referent_id(key: ReferentKey) -> str:
+    parts = [key.story, key.counted_class, key.actor or "", key.place or "", key.status or ""]
+    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
+    digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:6]
+    return f"{slug}-{digest}"
+
+
+def referent_label(key: ReferentKey, members: Sequence[Claim]) -> str:
+    nouns = Counter(c.counted for c in members if c.counted)
+    noun = nouns.most_common(1)[0][0] if nouns else key.counted_class
+    what = key.counted_class if key.counted_class and key.counted_class not in noun.lower() else ""
+    label = f"{noun} ({what})" if what else noun
+    if key.actor and key.actor.lower() not in label.lower():
+        label = f"{key.actor}: {label}"
+    if key.place:
+        label += f" in {key.place}"
+    if key.status:
+        label += f", {key.status}"
+    return label[:1].upper() + label[1:]

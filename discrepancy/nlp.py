@@ -1,0 +1,50 @@
+"""spaCy loading and parsing: one parse per article, shared by extract, attribute, dates and group."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .types import Article
+
+
+@Language.component("newline_sentences")
+def _newline_sentences(doc: Doc) -> Doc:
+    # Headlines, bylines and captions end without a full stop: a line break always ends a sentence.
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or "\n" in previous.text:
+            token.is_sent_start = True
+    return doc
+
+
+@functools.lru_cache(maxsize=2)
+def load_nlp(model: str) -> Language:
+    nlp = spacy.load(model)
+    nlp.add_pipe("newline_sentences", before="parser")
+    return nlp
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    article: Article
+    doc: Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
+
+
+def masked_text(article: Article) -> str:
+    """The article text with front matter and page furniture replaced by spaces (newlines kept)."""
+    chars = list(article.text)
+    spans = [(0, article.body_start), *article.excluded]
+    for start, end in spans:
+        for i in range(start, min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def parse_article(article: Article, *, model: str) -> ParsedArticle:
+    return ParsedArticle(article, load_nlp(model)(masked_text(article)))

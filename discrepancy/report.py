@@ -1,0 +1,282 @@
+"""The markdown report: where sources diverge on a counted quantity, for an editor with two minutes.
+
+The output depends only on its inputs (no clock, everything sorted), so an unchanged rerun
+writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from tabulate import tabulate
+
+from .errors import ConfigError
+from .types import ArticleFailure, Claim, ClaimPair, Comparison, GroupStatus, PairRelation, Qualifier
+
+log = logging.getLogger(__name__)
+
+EXCERPT_WIDTH = 200  # characters of sentence shown around the number
+MISSING = "–"
+
+_PREFIX = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROX: "about ",
+    Qualifier.AT_LEAST: "at least ",
+    Qualifier.MORE_THAN: "more than ",
+    Qualifier.UP_TO: "up to ",
+    Qualifier.LESS_THAN: "fewer than ",
+}
+_RELATION_RANK = {PairRelation.CONFLICT: 0, PairRelation.UPDATE: 1, PairRelation.COMPATIBLE: 2}
+_MARKDOWN_SPECIAL = re.compile(r"([\\|`*])")
+_TIMES = re.compile(r"\s+[x*]\s+")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _md(text: str) -> str:
+    """Article text made inert in markdown: one line, no table breakers, no HTML, no code spans."""
+    text = _one_line(text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def _num(number: float) -> str:
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def value_words(claim: Claim) -> str:
+    """The claim's value as an editor reads it: "up to 12,000 (2 × 6,000)", "several thousand (2,000+)"."""
+    qualifier = Qualifier(claim.qualifier)
+    if qualifier is Qualifier.VAGUE:
+        if claim.low is None and claim.high is None:
+            return claim.surface
+        return f"{claim.surface} ({_interval(claim.low, claim.high, sep='–', open_high='+')})"
+    if qualifier is Qualifier.RANGE and claim.low is not None and claim.high is not None:
+        words = f"{_num(claim.low)}–{_num(claim.high)}"
+    else:
+        lower_bound = qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN)
+        number = claim.value if claim.value is not None else claim.low if lower_bound else claim.high
+        if number is None:
+            return claim.surface
+        words = _PREFIX.get(qualifier, "") + _num(number)
+    if claim.arithmetic:
+        words += " (" + _TIMES.sub(" × ", claim.arithmetic) + ")"
+    return words
+
+
+def _interval(low: float | None, high: float | None, *, sep: str = " – ", open_high: str = " or more") -> str:
+    if low is not None and high is not None:
+        return _num(low) if low == high else f"{_num(low)}{sep}{_num(high)}"
+    if low is not None:
+        return f"{_num(low)}{open_high}"
+    if high is not None:
+        return f"up to {_num(high)}"
+    return MISSING
+
+
+def _spread(spread: float | None) -> str:
+    return MISSING if spread is None else f"{spread:.1f}×"
+
+
+def _speaker(claim: Claim) -> str:
+    if claim.speaker and claim.speaker_org:
+        return f"{claim.speaker} ({claim.speaker_org})"
+    return claim.speaker or claim.speaker_org or MISSING
+
+
+def _who(claim: Claim) -> str:
+    """ "Antony Blinken (US, 2024-10-31): up to 8,000" """
+    name = claim.speaker or claim.speaker_org or claim.outlet or claim.article
+    context = ", ".join(part for part in (claim.side, claim.claim_date) if part)
+    return f"{name}{f' ({context})' if context else ''}: {value_words(claim)}"
+
+
+def _excerpt(claim: Claim, *, width: int = EXCERPT_WIDTH) -> str:
+    """The sentence, quoted, cut to about ``width`` characters around the number, the number in bold."""
+    sentence = claim.sentence
+    start, end = claim.start - claim.sentence_start, claim.end - claim.sentence_start
+    if not (0 <= start < end <= len(sentence)):
+        start = sentence.find(claim.surface)
+        end = start + len(claim.surface)
+    if start < 0 or not claim.surface:
+        return '"' + _md(_cut_after(_one_line(sentence).strip(), width)) + '"'
+    before = _one_line(sentence[:start]).lstrip()
+    number = _one_line(sentence[start:end])
+    after = _one_line(sentence[end:]).rstrip()
+    room = max(width - len(number), 0)
+    left = max(room // 2, room - len(after))
+    right = max(room - min(left, len(before)), 0)
+    return f'"{_md(_cut_before(before, left))}**{_md(number)}**{_md(_cut_after(after, right))}"'
+
+
+def _cut_before(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    kept = text[len(text) - room :]
+    if not text[len(text) - room - 1].isspace() and " " in kept:
+        kept = kept[kept.index(" ") + 1 :]  # do not start inside a word
+    return "…" + kept
+
+
+def _cut_after(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    kept = text[:room]
+    if not text[room].isspace() and " " in kept.strip():
+        kept = kept[: kept.rstrip().rindex(" ")]  # do not end inside a word
+    return kept.rstrip() + "…"
+
+
+def _claim_order(claim: Claim) -> tuple[bool, str, str, int, int]:
+    return (claim.claim_date is None, claim.claim_date or "", claim.article, claim.start, claim.end)
+
+
+def _pair_weight(pair: ClaimPair) -> tuple[int, float, tuple[str, int], tuple[str, int]]:
+    """Conflicts first, then the pair whose numbers lie furthest apart; claim ids break ties."""
+
+    def number(claim: Claim) -> float:
+        for candidate in (claim.value, claim.low, claim.high):
+            if candidate is not None:
+                return candidate
+        return 0.0
+
+    values = sorted((number(pair.first), number(pair.second)))
+    ratio = values[1] / values[0] if values[0] > 0 else 0.0
+    keys = ((pair.first.article, pair.first.start), (pair.second.article, pair.second.start))
+    return (_RELATION_RANK[PairRelation(pair.relation)], -ratio, *keys)
+
+
+def _table(rows: Iterable[Sequence[str]], headers: Sequence[str]) -> str:
+    return tabulate(list(rows), headers=list(headers), tablefmt="github", disable_numparse=True)
+
+
+def _diverging_order(comparison: Comparison) -> tuple[bool, float, str, str]:
+    spread = comparison.spread
+    return (spread is None, -(spread or 0.0), comparison.referent.label, comparison.referent.id)
+
+
+def _by_label(comparison: Comparison) -> tuple[str, str]:
+    return (comparison.referent.label, comparison.referent.id)
+
+
+def _section(comparison: Comparison) -> list[str]:
+    lines = [f"## {_md(comparison.referent.label)}", ""]
+    lines += [f"- Note: {_md(note)}" for note in comparison.notes]
+    relations = Counter(PairRelation(pair.relation) for pair in comparison.pairs)
+    if comparison.pairs:
+        counts = ", ".join(f"{relations[relation]} {relation.value}" for relation in PairRelation)
+        main = min(comparison.pairs, key=_pair_weight)
+        lines.append(f"- Pairs: {counts}.")
+        lines.append(
+            f"- Main finding: {_md(_who(main.first))} vs {_md(_who(main.second))} — {main.relation.value}"
+        )
+    if len(lines) > 2:
+        lines.append("")
+    rows = [
+        (
+            _md(value_words(claim)),
+            _md(claim.surface),
+            _md(_speaker(claim)),
+            _md(claim.side or MISSING),
+            claim.claim_date or MISSING,
+            _md(claim.article),
+            _excerpt(claim),
+        )
+        for claim in sorted(comparison.referent.claims, key=_claim_order)
+    ]
+    lines += [_table(rows, ("Value", "Wording", "Speaker", "Side", "Date", "Article", "Sentence")), ""]
+    return lines
+
+
+def _short_table(comparisons: Sequence[Comparison], *, single: bool) -> list[str]:
+    rows = []
+    for comparison in sorted(comparisons, key=_by_label):
+        claims = comparison.referent.claims
+        value = value_words(claims[0]) if len(claims) == 1 else _interval(comparison.low, comparison.high)
+        articles = ", ".join(sorted({claim.article for claim in claims}))
+        if single:
+            speakers = ", ".join(sorted({_speaker(claim) for claim in claims}))
+            rows.append((_md(comparison.referent.label), _md(value), _md(speakers), _md(articles)))
+        else:
+            rows.append((_md(comparison.referent.label), _md(value), str(len(claims)), _md(articles)))
+    headers = (
+        ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
+    )
+    return [_table(rows, headers), ""]
+
+
+def render_report(
+    comparisons: Sequence[Comparison],
+    *,
+    article_count: int,
+    claim_count: int,
+    failures: Sequence[ArticleFailure] = (),
+) -> str:
+    """The markdown report. The same inputs give the same text, byte for byte."""
+    groups: dict[GroupStatus, list[Comparison]] = {status: [] for status in GroupStatus}
+    for comparison in comparisons:
+        groups[GroupStatus(comparison.status)].append(comparison)
+    diverging = sorted(groups[GroupStatus.DIVERGES], key=_diverging_order)
+
+    summary = (
+        f"{_plural(article_count, 'article')}, {_plural(claim_count, 'count claim')}, "
+        f"{_plural(len(comparisons), 'referent')}, {len(diverging)} diverging."
+    )
+    if failures:
+        summary += f" {_plural(len(failures), 'article')} could not be read."
+    lines = ["# Discrepancies in counted quantities", "", summary, ""]
+    if diverging:
+        rows = [
+            (
+                _md(c.referent.label),
+                _interval(c.low, c.high),
+                _spread(c.spread),
+                str(len(c.referent.claims)),
+                _md(", ".join(c.sides) or MISSING),
+            )
+            for c in diverging
+        ]
+        lines += [_table(rows, ("Referent", "Values", "Spread", "Claims", "Sides")), ""]
+    else:
+        lines += ["No referent has diverging figures.", ""]
+    for comparison in diverging:
+        lines += _section(comparison)
+    if groups[GroupStatus.AGREES]:
+        lines += ["## Agreeing referents", "", *_short_table(groups[GroupStatus.AGREES], single=False)]
+    if groups[GroupStatus.SINGLE]:
+        lines += ["## Single-source referents", "", *_short_table(groups[GroupStatus.SINGLE], single=True)]
+    if failures:
+        lines += ["## Articles that failed", ""]
+        lines += [f"- {_md(f.message)}" for f in sorted(failures, key=lambda f: (f.path, f.message))]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_report(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"report_path={str(path)!r}: cannot write the report ({exc.strerror})") from exc
+    log.info("wrote report %s", path)

@@ -1,0 +1,369 @@
+"""The SQLite store: articles, claims, referents, pairs and runs. The source of truth between runs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from types import TracebackType
+
+import pandas
+
+from .errors import StoreError
+from .export import EXPORT_FIELDS
+from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, Qualifier
+
+log = logging.getLogger(__name__)
+
+_NUMBER = "CHECK ({0} IS NULL OR typeof({0}) IN ('integer', 'real'))"
+
+# Numbered migrations: MIGRATIONS[i] takes the store from version i to i + 1. Only ever append.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started TEXT NOT NULL,
+            ended TEXT,
+            pipeline_version TEXT NOT NULL,
+            articles_added INTEGER,
+            claims_added INTEGER,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('ok', 'partial', 'failed'))
+        )""",
+        """CREATE TABLE run_failures (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            message TEXT NOT NULL
+        )""",
+        f"""CREATE TABLE articles (
+            name TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            text TEXT NOT NULL,
+            body_start INTEGER NOT NULL {_NUMBER.format("body_start")},
+            title TEXT, outlet TEXT, url TEXT, published TEXT, author TEXT, via TEXT,
+            excluded TEXT NOT NULL,
+            pipeline_version TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id)
+        )""",
+        f"""CREATE TABLE claims (
+            article TEXT NOT NULL REFERENCES articles(name) ON DELETE CASCADE,
+            start INTEGER NOT NULL {_NUMBER.format("start")},
+            "end" INTEGER NOT NULL {_NUMBER.format('"end"')},
+            surface TEXT NOT NULL,
+            value REAL {_NUMBER.format("value")},
+            low REAL {_NUMBER.format("low")},
+            high REAL {_NUMBER.format("high")},
+            qualifier TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            sentence_start INTEGER NOT NULL {_NUMBER.format("sentence_start")},
+            counted TEXT NOT NULL,
+            arithmetic TEXT,
+            counted_class TEXT, actor TEXT, place TEXT, event TEXT,
+            speaker TEXT, speaker_org TEXT, side TEXT, via TEXT,
+            claim_date TEXT, published TEXT, outlet TEXT,
+            referent TEXT, referent_label TEXT, referent_status TEXT,
+            PRIMARY KEY (article, start, "end")
+        )""",
+        "CREATE INDEX claims_referent ON claims (referent)",
+        """CREATE TABLE referents (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            story TEXT NOT NULL,
+            counted_class TEXT NOT NULL,
+            actor TEXT, place TEXT, status_key TEXT,
+            group_status TEXT NOT NULL,
+            spread REAL, low REAL, high REAL,
+            sides TEXT NOT NULL,
+            notes TEXT NOT NULL
+        )""",
+        """CREATE TABLE claim_pairs (
+            referent TEXT NOT NULL REFERENCES referents(id) ON DELETE CASCADE,
+            first_article TEXT NOT NULL, first_start INTEGER NOT NULL, first_end INTEGER NOT NULL,
+            second_article TEXT NOT NULL, second_start INTEGER NOT NULL, second_end INTEGER NOT NULL,
+            relation TEXT NOT NULL,
+            FOREIGN KEY (first_article, first_start, first_end)
+                REFERENCES claims(article, start, "end") ON DELETE CASCADE,
+            FOREIGN KEY (second_article, second_start, second_end)
+                REFERENCES claims(article, start, "end") ON DELETE CASCADE
+        )""",
+    ),
+)
+
+# Column order follows the dataclasses; the test suite checks that every field has a column.
+_ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
+_ARTICLE_COLUMNS = (*_ARTICLE_FIELDS, "pipeline_version", "run_id")
+_CLAIM_COLUMNS = tuple(field.name for field in fields(Claim))
+_REFERENT_COLUMNS = (
+    "id", "label", "story", "counted_class", "actor", "place", "status_key",
+    "group_status", "spread", "low", "high", "sides", "notes",
+)  # fmt: skip
+_RUN_COLUMNS = ("id", "started", "ended", "pipeline_version", "articles_added", "claims_added", "outcome")
+
+
+def _columns(names: Sequence[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _placeholders(names: Sequence[object]) -> str:
+    return ", ".join("?" * len(names))
+
+
+def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in key)
+    return (
+        f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_placeholders(columns)}) "
+        f"ON CONFLICT ({_columns(key)}) DO UPDATE SET {updates}"
+    )
+
+
+_UPSERT_ARTICLE = _upsert("articles", _ARTICLE_COLUMNS, ("name",))
+_UPSERT_CLAIM = _upsert("claims", _CLAIM_COLUMNS, ("article", "start", "end"))
+
+
+def _claim_key(claim: Claim) -> tuple[str, int, int]:
+    return (claim.article, claim.start, claim.end)
+
+
+def _claim_row(claim: Claim) -> tuple[object, ...]:
+    status = claim.referent_status
+    enums = {
+        "qualifier": Qualifier(claim.qualifier).value,
+        "kind": Kind(claim.kind).value,
+        "referent_status": status and GroupStatus(status).value,
+    }
+    return tuple(enums.get(name, getattr(claim, name)) for name in _CLAIM_COLUMNS)
+
+
+def _claim_from_row(row: Sequence[object]) -> Claim:
+    values = dict(zip(_CLAIM_COLUMNS, row, strict=True))
+    values["qualifier"] = Qualifier(values["qualifier"])
+    values["kind"] = Kind(values["kind"])
+    if values["referent_status"] is not None:
+        values["referent_status"] = GroupStatus(values["referent_status"])
+    return Claim(**values)
+
+
+class Store:
+    """An open discrepancy store. Use as a context manager: ``with Store(path) as store: ...``."""
+
+    SCHEMA_VERSION: int = len(MIGRATIONS)
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create its folder ({exc.strerror})") from exc
+        try:
+            # isolation_level=None: transactions are opened explicitly in _write().
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(
+                f"{self.path}: not a usable SQLite store ({exc}); move the file aside or choose another path"
+            ) from exc
+        except StoreError:
+            self._conn.close()
+            raise
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is committed together or not at all."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            with self._conn:
+                yield self._conn
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: the store is locked by another process; try again") from exc
+            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
+
+    def _migrate(self) -> None:
+        tables = {row[0] for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" in tables:
+            current = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+        elif tables - {"sqlite_sequence"}:
+            raise StoreError(
+                f"{self.path}: an SQLite file that is not a discrepancy store; choose another path"
+            )
+        else:
+            current = 0
+        if current > self.SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {current} is newer than this discrepancy "
+                f"({self.SCHEMA_VERSION}); upgrade discrepancy"
+            )
+        for version in range(current + 1, self.SCHEMA_VERSION + 1):
+            with self._write(f"migrate to schema version {version}") as conn:
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            log.info("%s: migrated to schema version %d", self.path, version)
+
+    # runs
+
+    def begin_run(self, *, pipeline_version: str, started: str) -> int:
+        with self._write("start a run") as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (started, pipeline_version) VALUES (?, ?)", (started, pipeline_version)
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        ended: str,
+        articles_added: int,
+        claims_added: int,
+        failures: Sequence[ArticleFailure],
+        outcome: str,
+    ) -> None:
+        with self._write(f"finish run {run_id}") as conn:
+            cursor = conn.execute(
+                "UPDATE runs SET ended = ?, articles_added = ?, claims_added = ?, outcome = ? WHERE id = ?",
+                (ended, articles_added, claims_added, outcome, run_id),
+            )
+            if cursor.rowcount != 1:
+                raise StoreError(f"{self.path}: no run {run_id} to finish; call begin_run first")
+            conn.executemany(
+                "INSERT INTO run_failures (run_id, path, message) VALUES (?, ?, ?)",
+                [(run_id, failure.path, failure.message) for failure in failures],
+            )
+
+    def runs(self) -> list[dict[str, object]]:
+        """Every run, oldest first, each with its ``failures`` as a list of {path, message}."""
+        failures: dict[int, list[dict[str, object]]] = {}
+        for run_id, path, message in self._conn.execute(
+            "SELECT run_id, path, message FROM run_failures ORDER BY run_id, rowid"
+        ):
+            failures.setdefault(run_id, []).append({"path": path, "message": message})
+        rows = self._conn.execute(f"SELECT {_columns(_RUN_COLUMNS)} FROM runs ORDER BY id")
+        return [
+            {**dict(zip(_RUN_COLUMNS, row, strict=True)), "failures": failures.get(row[0], [])}
+            for row in rows
+        ]
+
+    # articles and claims
+
+    def save_article(
+        self, article: Article, claims: Sequence[Claim], *, pipeline_version: str, run_id: int
+    ) -> None:
+        """Store an article and exactly these claims for it, in one transaction."""
+        strangers = [claim.id for claim in claims if claim.article != article.name]
+        if strangers:
+            raise StoreError(f"{self.path}: claims {strangers} do not belong to article {article.name}")
+        row = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+        row["excluded"] = json.dumps([list(span) for span in article.excluded])
+        try:
+            claim_rows = [_claim_row(claim) for claim in claims]
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: cannot store the claims of {article.name} ({exc})") from exc
+        keep = {(claim.start, claim.end) for claim in claims}
+        with self._write(f"save article {article.name}") as conn:
+            previous = conn.execute(
+                "SELECT content_hash FROM articles WHERE name = ?", (article.name,)
+            ).fetchone()
+            conn.execute(_UPSERT_ARTICLE, (*row.values(), pipeline_version, run_id))
+            changed = previous is not None and previous[0] != article.content_hash
+            stored = conn.execute(
+                'SELECT start, "end" FROM claims WHERE article = ?', (article.name,)
+            ).fetchall()
+            stale = [(article.name, *span) for span in stored if changed or tuple(span) not in keep]
+            conn.executemany('DELETE FROM claims WHERE article = ? AND start = ? AND "end" = ?', stale)
+            for claim_row in claim_rows:
+                conn.execute(_UPSERT_CLAIM, claim_row)
+        log.debug("%s: saved %s with %d claims", self.path, article.name, len(claims))
+
+    def processed(self) -> dict[str, tuple[str, str]]:
+        """Article name -> (content_hash, pipeline_version) of what is stored."""
+        rows = self._conn.execute("SELECT name, content_hash, pipeline_version FROM articles ORDER BY name")
+        return {name: (content_hash, version) for name, content_hash, version in rows}
+
+    def load_articles(self) -> list[Article]:
+        articles = []
+        for row in self._conn.execute(f"SELECT {_columns(_ARTICLE_FIELDS)} FROM articles ORDER BY name"):
+            values = dict(zip(_ARTICLE_FIELDS, row, strict=True))
+            values["excluded"] = tuple((start, end) for start, end in json.loads(values["excluded"]))
+            articles.append(Article(**values))
+        return articles
+
+    def load_claims(self) -> list[Claim]:
+        """Every stored claim, all kinds, sorted by (article, start, end)."""
+        rows = self._conn.execute(
+            f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims ORDER BY article, start, "end"'
+        )
+        return [_claim_from_row(row) for row in rows]
+
+    # referents
+
+    def save_comparisons(self, comparisons: Sequence[Comparison]) -> None:
+        """Replace all referents and pairs, and set the referent fields of the claims, in one transaction."""
+        with self._write("save referents") as conn:
+            conn.execute("DELETE FROM claim_pairs")
+            conn.execute("DELETE FROM referents")
+            conn.execute("UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL")
+            for comparison in comparisons:
+                referent, key = comparison.referent, comparison.referent.key
+                status = GroupStatus(comparison.status).value
+                conn.execute(
+                    f"INSERT INTO referents ({_columns(_REFERENT_COLUMNS)}) "
+                    f"VALUES ({_placeholders(_REFERENT_COLUMNS)})",
+                    (referent.id, referent.label, key.story, key.counted_class, key.actor, key.place,
+                     key.status, status, comparison.spread, comparison.low, comparison.high,
+                     json.dumps(list(comparison.sides)), json.dumps(list(comparison.notes))),
+                )  # fmt: skip
+                for claim in referent.claims:
+                    cursor = conn.execute(
+                        "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ? "
+                        'WHERE article = ? AND start = ? AND "end" = ?',
+                        (referent.id, referent.label, status, claim.article, claim.start, claim.end),
+                    )
+                    if cursor.rowcount != 1:
+                        raise StoreError(
+                            f"{self.path}: claim {claim.id} of referent {referent.id} is not stored; "
+                            "save its article before the referents"
+                        )
+                conn.executemany(
+                    f"INSERT INTO claim_pairs VALUES ({_placeholders(range(8))})",
+                    [
+                        (referent.id, *_claim_key(pair.first), *_claim_key(pair.second), pair.relation.value)
+                        for pair in comparison.pairs
+                    ],
+                )
+
+    def claims_frame(self) -> pandas.DataFrame:
+        """The count claims as a table with the export columns, sorted by article and offset."""
+        rows = self._conn.execute(
+            f'SELECT {_columns(EXPORT_FIELDS)} FROM claims WHERE kind = ? ORDER BY article, start, "end"',
+            (Kind.COUNT.value,),
+        ).fetchall()
+        return pandas.DataFrame.from_records(rows, columns=list(EXPORT_FIELDS))
