@@ -42,6 +42,13 @@ GENERIC_SOURCES = {
 _HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.\- ]{1,40}?)\s*:\s+\S")
 
 
+def _entity_phrase(token: Token) -> Span | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ in {"ORG", "PERSON"}:
+            return ent
+    return None
+
+
 def _phrase(token: Token) -> Span:
     """The noun phrase headed by a token, without trailing clauses; an apposition naming a person wins."""
     doc = token.doc
@@ -56,6 +63,9 @@ def _phrase(token: Token) -> Span:
     for child in token.rights:
         if child.dep_ in {"compound", "flat"}:
             end = max(end, child.right_edge.i + 1)
+    entity = _entity_phrase(token)
+    if entity is not None:
+        start, end = min(start, entity.start), max(end, entity.end)
     return doc[start:end]
 
 
@@ -150,6 +160,18 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.person_side.get(last)
     text = _strip_phrase(tokens.text)
+    acronym = re.search(r"\(([A-Z][A-Z&]{1,9})\)", tokens.doc[tokens.end : tokens.end + 4].text)
+    if acronym:  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
+        return acronym.group(1), text, side
+    root = tokens.root
+    owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    places = [o for p in root.children if p.dep_ == "prep" and p.lower_ in {"in", "of", "from"}
+              for o in p.children if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "ORG", "LOC"}]
+    if root.lower_ in GENERIC_SOURCES | INANIMATE_SUBJECTS and (owners or places):
+        owner = (owners or places)[0]
+        name = tokens.doc[owner.left_edge.i : owner.i + 1].text
+        name = re.sub(r"['’]s$", "", re.sub(r"^.*['’]s\s+", "", name))
+        return name, None, side
     words = text.split()
     if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:
         actor = people.side_of(" ".join(words[:-1]))
@@ -162,7 +184,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return name, None, side or people.person_side.get(words[0].lower())
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
-    is_country = any(e.label_ == "GPE" for e in tokens.ents) or bare == actor or (bare.isupper() and len(bare) <= 4)
+    is_country = any(e.label_ == "GPE" and e.text == bare for e in tokens.ents) or bare == actor
     if actor and is_country:
         return f"{actor} government", None, actor
     return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
@@ -196,13 +218,40 @@ def _governing_verb(token: Token) -> Token | None:
         subject = _subject(verb)
         if subject is not None and subject.lower_ not in INANIMATE_SUBJECTS | {"we", "i"}:
             return verb
-    return verbs[0] if verbs else None
+    return None
+
+
+SPEAKER_NOUNS = {
+    "official", "authority", "police", "spokesperson", "spokesman", "spokeswoman", "ministry", "government",
+    "agency", "department", "council", "team", "organiser", "organizer", "scientist", "analyst", "expert",
+    "researcher", "medium", "source", "administration", "military", "army", "office", "president", "minister",
+    "governor", "mayor", "chief", "secretary", "director", "head", "commander", "service", "committee",
+    "observatory", "group", "organisation", "organization", "county", "state", "city", "country", "survey",
+    "diplomat", "leader", "officer", "representative", "prosecutor", "coroner", "hospital", "union", "bureau",
+}  # fmt: skip
+
+
+def _is_speaker(subject: Token) -> bool:
+    """A subject that can make a statement: a name, an institution or a pronoun; not "9,057 deaths"."""
+    phrase = _phrase(subject)
+    if any(t.like_num for t in phrase):
+        return False
+    if subject.lower_ in {"he", "she", "they"}:
+        return True
+    if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in phrase.ents):
+        return True
+    return subject.lemma_.lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
 
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"} and child.dep_ != "expl":
-            return child
+        if child.dep_ == "agent":  # "have been reported by officials"
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and _is_speaker(objects[0]):
+                return objects[0]
+    for child in verb.children:
+        if child.dep_ == "nsubj":  # a passive subject ("Clinton was estimated to ...") is not the speaker
+            return child if _is_speaker(child) else None
     # "the number was 850 after the FBI had reconciled" / conjunctions: "... and he added"
     if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject(verb.head)
@@ -288,7 +337,18 @@ class _Attributor:
             subject = _subject(verb)
             if subject is not None and subject.lower_ in PRONOUNS and self.last_person:
                 return Attribution(*self.last_person, via=article.via, anchor=verb.idx)
-        return Attribution(article.outlet, None, None, article.via, None)
+        return Attribution(self._own_voice(claim), None, None, article.via, None)
+
+    def _own_voice(self, claim: Claim) -> str | None:
+        """Unattributed text speaks for the outlet, or for the source it credits from the credit line on."""
+        article = self.parsed.article
+        if article.via:
+            credit = article.text.find(article.via)
+            if credit < 0:
+                credit = article.text.lower().find(article.via.lower())
+            if article.outlet is None or 0 <= credit <= claim.start:
+                return article.via
+        return article.outlet
 
     def _quote_attribution(self, sent: Span) -> Attribution | None:
         """A quoted sentence with no speaker: the attribution that closes the quote nearby."""
@@ -315,9 +375,9 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
     for claim in sorted(claims, key=lambda c: c.start):
         attribution = attributor.attribute(claim)
         claim_date = _claim_date(parsed, claim)
-        if claim_date and attribution.speaker:
+        if claim_date and attribution.anchor is not None and attribution.speaker:
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
-        if claim_date is None and attribution.speaker in attributor.speaker_dates:
+        if claim_date is None and attribution.anchor is not None and attribution.speaker in attributor.speaker_dates:
             claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
         claim_date = claim_date or article.published
         yield dataclasses.replace(
@@ -348,7 +408,9 @@ def _date_attached(parsed: ParsedArticle, sentence: str, sentence_start: int, an
         if not mention.value or mention.precision not in {"day", "month"}:
             continue
         span = doc.char_span(sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand")
-        if span is not None and _attaches_to(span.root, anchors):
+        if span is None or span.root.dep_ == "poss" or mention.text.lower().endswith(("'s", "’s")):
+            continue  # "last month's wildfire" dates the event, not the statement
+        if _attaches_to(span.root, anchors):
             return mention.value
     return None
 

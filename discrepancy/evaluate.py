@@ -10,6 +10,7 @@ surface itself.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -20,7 +21,8 @@ from dataclasses import dataclass, fields
 from itertools import combinations
 from pathlib import Path
 
-from .config import Config
+from .config import DEFAULT_DOMAIN_DIR, Config
+from .domain import load_domain
 from .errors import ConfigError, GoldError
 from .types import Claim, GroupStatus, Kind, Qualifier
 
@@ -209,14 +211,26 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", "", text.lower()).split())
 
 
+@functools.lru_cache(maxsize=1)
+def _actor_words() -> dict[str, str]:
+    """One-word actor aliases from data/domain ("turkish" -> "turkey"), so "Turkish government" = "Turkey government"."""
+    domain = load_domain(DEFAULT_DOMAIN_DIR)
+    return {
+        _norm(alias): _norm(actor)
+        for alias, actor in domain.actor_aliases.items()
+        if len(_norm(alias).split()) == 1 and len(_norm(actor).split()) == 1
+    }
+
+
 def speakers_match(gold: str | None, system: str | None) -> bool:
     """Speakers match on a person's last name or on an organisation's main words."""
     if gold is None or system is None:
         return gold is system
     if _norm(gold) == _norm(system):
         return True
-    gold_words = [w for w in _norm(gold).split() if w not in _TITLES | _GENERIC]
-    system_words = [w for w in _norm(system).split() if w not in _TITLES | _GENERIC]
+    aliases = _actor_words()
+    gold_words = [aliases.get(w, w) for w in _norm(gold).split() if w not in _TITLES | _GENERIC]
+    system_words = [aliases.get(w, w) for w in _norm(system).split() if w not in _TITLES | _GENERIC]
     if not gold_words or not system_words:
         return False
     return gold_words[-1] == system_words[-1] or bool(set(gold_words) & set(system_words))

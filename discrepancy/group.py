@@ -29,7 +29,7 @@ _DIRECTIONS = re.compile(
     r"|north-?east(?:ern)?|south-?west(?:ern)?|south-?east(?:ern)?)\s+)+|['’]s\s+(?:east|west|north|south)$",
     re.IGNORECASE,
 )
-_SUBSET_WORDS = {"first", "initial", "second", "third", "last", "final"}
+_SUBSET_WORDS = {"first", "initial", "second", "third"}
 _CLAUSE_BREAKS = {"ccomp", "advcl", "conj", "parataxis"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _STOP_CAPITALS = {
@@ -110,46 +110,72 @@ def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
 
 
 def _places(number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None) -> list[str]:
+    verb = number
+    while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head
+    anchors = {number.i, number.head.i, verb.i} | ({noun.i} if noun is not None else set())
+    subjects = {c.i for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}}
     found: list[str] = []
-    heads = {t.i for t in clause if t.pos_ in {"VERB", "AUX", "NOUN", "PROPN", "NUM", "ADJ"}}
     for token in clause:
-        ent_is_place = token.ent_type_ in _PLACE_LABELS or token.text.lower() in domain.place_aliases
-        if not ent_is_place or token.ent_iob_ == "I" and token.ent_type_ in _PLACE_LABELS:
+        is_place = token.ent_type_ in _PLACE_LABELS or token.lower_ in domain.place_aliases
+        if not is_place or (token.ent_iob_ == "I" and token.ent_type_ in _PLACE_LABELS):
             continue
         head = token.head
-        via_preposition = token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS and head.head.i in heads
-        possessive = token.dep_ == "poss" or (token.i + 1 < len(token.doc) and token.doc[token.i + 1].tag_ == "POS")
-        compound_of_pobj = token.dep_ in {"compound", "amod"} and head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS
-        if not (via_preposition or possessive or compound_of_pobj):
+        via_preposition = token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS and head.head.i in anchors
+        possessive = token.dep_ == "poss" and (head.i in anchors or head.i in subjects)
+        if not (via_preposition or possessive):
             continue
         span = token.doc[token.i : token.i + 1]
         for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
+            if ent.start <= token.i < ent.end and ent.label_ in _PLACE_LABELS:
                 span = ent
-        left = token.doc[token.left_edge.i : span.end].text if via_preposition else span.text
-        place = _canonical_place(left, domain)
+        place = _canonical_place(span.text, domain)
         if place and place != actor and place not in found:
             found.append(place)
     return found
 
 
-def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
-    outcomes = []
-    for token in clause:
+def _outcome(tokens: Iterable[Token], number: Token, domain: Domain) -> str | None:
+    found = []
+    for token in tokens:
         for word in (token.lower_, token.lemma_.lower()):
             entry = domain.classes.get(word)
             if entry and entry[1] == "outcome":
-                outcomes.append((abs(token.i - number.i), entry[0]))
+                found.append((abs(token.i - number.i), entry[0]))
                 break
-    if outcomes:
-        return min(outcomes)[1]
+    return min(found)[1] if found else None
+
+
+def _attached(noun: Token) -> list[Token]:
+    """Words that say what happened to the counted noun: its verb, predicates and relative clauses."""
+    tokens = [noun.head] if noun.head.i != noun.i else []
+    tokens += [c for c in noun.head.children if c.dep_ in {"acomp", "oprd", "xcomp", "attr", "advcl"}]
+    for child in noun.children:
+        if child.dep_ in {"amod", "relcl", "acl", "compound"}:
+            tokens.extend(child.subtree)
+    return tokens
+
+
+GENERIC_CLASSES = {"people"}
+
+
+def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
+    thing = None
     if noun is not None:
         for word in (noun.lower_, noun.lemma_.lower()):
             if word in domain.classes:
-                return domain.classes[word][0]
-        if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
-            return noun.lemma_.lower()
-    return None
+                name, role = domain.classes[word]
+                thing = None if role == "outcome" else name
+                if role == "outcome":
+                    return name
+                break
+        else:
+            if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
+                thing = noun.lemma_.lower()
+    if thing is None or thing in GENERIC_CLASSES:
+        return _outcome(clause, number, domain) or thing
+    outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
+    return f"{thing} {outcome}" if outcome else thing
 
 
 def _event(clause: list[Token], number: Token) -> str | None:
