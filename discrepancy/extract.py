@@ -12,7 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from quantulum3 import parser as quantulum
+import warnings
+
+with warnings.catch_warnings():
+    # quantulum3 warns that its optional unit classifier is absent: counts need no unit classifier
+    warnings.simplefilter("ignore")
+    from quantulum3 import parser as quantulum
 
 from .domain import Domain
 from .nlp import ParsedArticle

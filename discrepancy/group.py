@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from .domain import Domain
 from .extract import counted_token
@@ -109,27 +109,37 @@ def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
     return None
 
 
+def _place_in(phrase: Span, domain: Domain) -> str | None:
+    """The place a phrase names: an alias from data/domain or a place entity ("eastern Russia" -> Russia)."""
+    alias = _alias_in(phrase.text, domain.place_aliases)
+    if alias:
+        return alias
+    for ent in phrase.ents:
+        if ent.label_ in _PLACE_LABELS:
+            return _canonical_place(phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text, domain)
+    return None
+
+
 def _places(number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None) -> list[str]:
     verb = number
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
-    anchors = {number.i, number.head.i, verb.i} | ({noun.i} if noun is not None else set())
-    subjects = {c.i for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}}
+    anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
+    anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "advcl", "attr"}]
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}] + anchors
     found: list[str] = []
-    for token in clause:
-        is_place = token.ent_type_ in _PLACE_LABELS or token.lower_ in domain.place_aliases
-        if not is_place or (token.ent_iob_ == "I" and token.ent_type_ in _PLACE_LABELS):
-            continue
-        head = token.head
-        via_preposition = token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS and head.head.i in anchors
-        possessive = token.dep_ == "poss" and (head.i in anchors or head.i in subjects)
-        if not (via_preposition or possessive):
-            continue
-        span = token.doc[token.i : token.i + 1]
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end and ent.label_ in _PLACE_LABELS:
-                span = ent
-        place = _canonical_place(span.text, domain)
+    places: list[str | None] = []
+    for anchor in anchors:
+        for prep in anchor.children:
+            if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPOSITIONS:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        places.append(_place_in(pobj.doc[pobj.left_edge.i : pobj.i + 1], domain))
+    for holder in subjects:  # "Turkey's toll", "Syria's latest announced death toll"
+        for child in holder.children:
+            if child.dep_ == "poss":
+                places.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
+    for place in places:
         if place and place != actor and place not in found:
             found.append(place)
     return found
@@ -281,9 +291,19 @@ def group_claims(
     story_of = stories(articles)
     counts = [c for c in claims if c.kind is Kind.COUNT]
     keys: dict[str, ReferentKey] = {}
+    actor_classes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for claim in counts:
+        if claim.actor and claim.counted_class and claim.counted_class not in GENERIC_CLASSES:
+            actor_classes[(story_of.get(claim.article, "story"), claim.actor)][claim.counted_class] += 1
     by_story_class: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for claim in counts:
-        by_story_class[(story_of.get(claim.article, "story"), claim.counted_class or "unknown")].append(claim)
+        story = story_of.get(claim.article, "story")
+        counted_class = claim.counted_class
+        if claim.actor and (counted_class is None or counted_class in GENERIC_CLASSES):
+            # "8000 North Koreans": people of an actor whose counted people the story names elsewhere
+            known = actor_classes.get((story, claim.actor))
+            counted_class = known.most_common(1)[0][0] if known else counted_class
+        by_story_class[(story, counted_class or "unknown")].append(claim)
     for (story, counted_class), members in by_story_class.items():
         actors = Counter(c.actor for c in members if c.actor)
         main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
