@@ -53,7 +53,9 @@ def _phrase(token: Token) -> Span:
     """The noun phrase headed by a token, without trailing clauses; an apposition naming a person wins."""
     doc = token.doc
     for child in token.rights:
-        if child.dep_ == "appos" and any(e.label_ == "PERSON" for e in doc[child.left_edge.i : child.right_edge.i + 1].ents):
+        if child.dep_ == "appos" and any(
+            e.label_ == "PERSON" for e in doc[child.left_edge.i : child.right_edge.i + 1].ents
+        ):
             return doc[token.left_edge.i : child.right_edge.i + 1]
     start = token.i
     for child in token.lefts:
@@ -124,7 +126,9 @@ class _ArticleSpeakers:
         best: tuple[int, str] | None = None
         for alias, actor in self.domain.actor_aliases.items():
             position = lowered.find(f" {alias.lower()}")
-            if position >= 0 and re.match(r"[\s'’,.:;)]", lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "):
+            if position >= 0 and re.match(
+                r"[\s'’,.:;)]", lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "
+            ):
                 if best is None or position < best[0]:
                     best = (position, actor)
         return best[1] if best else None
@@ -165,8 +169,13 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return acronym.group(1), text, side
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
-    places = [o for p in root.children if p.dep_ == "prep" and p.lower_ in {"in", "of", "from"}
-              for o in p.children if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "ORG", "LOC"}]
+    places = [
+        o
+        for p in root.children
+        if p.dep_ == "prep" and p.lower_ in {"in", "of", "from"}
+        for o in p.children
+        if o.dep_ == "pobj" and o.ent_type_ in {"GPE", "ORG", "LOC"}
+    ]
     if root.lower_ in GENERIC_SOURCES | INANIMATE_SUBJECTS and (owners or places):
         owner = (owners or places)[0]
         name = tokens.doc[owner.left_edge.i : owner.i + 1].text
@@ -176,7 +185,11 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:
         actor = people.side_of(" ".join(words[:-1]))
         if actor:
-            return f"{actor} government" if words[-1].lower() != "officials" else f"{actor} officials", None, actor
+            return (
+                f"{actor} government" if words[-1].lower() != "officials" else f"{actor} officials",
+                None,
+                actor,
+            )
     if len(words) == 1 and words[0].lower() in PRONOUNS:
         return text, None, None
     if len(words) == 1 and people.full_names.get(words[0].lower()):
@@ -303,7 +316,11 @@ class _Attributor:
                             self.last_person = _speaker_from_tokens(phrase, self.people)
                         speaker = _speaker_from_tokens(phrase, self.people)[0]
                     else:
-                        speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
+                        speaker = (
+                            self.last_person[0]
+                            if self.last_person and subject.lower_ in {"he", "she"}
+                            else None
+                        )
                     when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})
                     if speaker and when:
                         self.speaker_dates.setdefault(speaker, when)
@@ -318,7 +335,11 @@ class _Attributor:
         verb = _governing_verb(number)
         if verb is not None:
             subject = _subject(verb)
-            if subject is not None and subject.i != number.i and not (number.i in range(subject.left_edge.i, subject.right_edge.i + 1)):
+            if (
+                subject is not None
+                and subject.i != number.i
+                and number.i not in range(subject.left_edge.i, subject.right_edge.i + 1)
+            ):
                 resolved = self._resolve(subject, verb)
                 if resolved:
                     return Attribution(*resolved, via=article.via, anchor=verb.idx)
@@ -353,7 +374,7 @@ class _Attributor:
     def _quote_attribution(self, sent: Span) -> Attribution | None:
         """A quoted sentence with no speaker: the attribution that closes the quote nearby."""
         text = sent.text.lstrip()
-        if not text[:1] in "\"“‘'":
+        if text[:1] not in "\"“‘'":
             return None
         doc = sent.doc
         following = [s for s in doc.sents if s.start >= sent.end][:2]
@@ -377,8 +398,14 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         claim_date = _claim_date(parsed, claim)
         if claim_date and attribution.anchor is not None and attribution.speaker:
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
-        if claim_date is None and attribution.anchor is not None and attribution.speaker in attributor.speaker_dates:
-            claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
+        if (
+            claim_date is None
+            and attribution.anchor is not None
+            and attribution.speaker in attributor.speaker_dates
+        ):
+            claim_date = attributor.speaker_dates[
+                attribution.speaker
+            ]  # the article already dated this speaker
         claim_date = claim_date or article.published
         yield dataclasses.replace(
             claim,
@@ -401,13 +428,17 @@ def _claim_date(parsed: ParsedArticle, claim: Claim) -> str | None:
     return _date_attached(parsed, claim.sentence, claim.sentence_start, anchors)
 
 
-def _date_attached(parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int]) -> str | None:
+def _date_attached(
+    parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int]
+) -> str | None:
     """The first date in a sentence that hangs off one of the anchor tokens."""
     doc = parsed.doc
     for mention in find_dates(sentence, published=parsed.article.published):
         if not mention.value or mention.precision not in {"day", "month"}:
             continue
-        span = doc.char_span(sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand")
+        span = doc.char_span(
+            sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand"
+        )
         if span is None or span.root.dep_ == "poss" or mention.text.lower().endswith(("'s", "’s")):
             continue  # "last month's wildfire" dates the event, not the statement
         if _attaches_to(span.root, anchors):

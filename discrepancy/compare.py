@@ -62,7 +62,9 @@ def compare_referent(referent: Referent) -> Comparison:
     spread = max(centrals) / min(centrals) if centrals else None
     sides = tuple(sorted({c.side for c in claims if c.side}))
     lows = [c.low for c in claims if c.low is not None] + [c.high for c in claims if c.low is None and c.high]
-    highs = [c.high for c in claims if c.high is not None] + [c.low for c in claims if c.high is None and c.low]
+    highs = [c.high for c in claims if c.high is not None] + [
+        c.low for c in claims if c.high is None and c.low
+    ]
     return Comparison(
         referent=referent,
         status=status,
@@ -91,7 +93,10 @@ def _flag_parts_exceeding_wholes(
             continue
         for whole in referents:
             same_thing = (whole.key.story, whole.key.counted_class, whole.key.actor, whole.key.status) == (
-                part.key.story, part.key.counted_class, part.key.actor, part.key.status,
+                part.key.story,
+                part.key.counted_class,
+                part.key.actor,
+                part.key.status,
             )
             if not same_thing or whole.key.place not in domain.place_ancestors(part.key.place):
                 continue

@@ -32,4 +32,6 @@ class Config:
             try:
                 codecs.lookup(self.encoding)
             except LookupError:
-                raise ConfigError(f"encoding={self.encoding!r}: not a known text encoding (try utf-8 or latin-1)") from None
+                raise ConfigError(
+                    f"encoding={self.encoding!r}: not a known text encoding (try utf-8 or latin-1)"
+                ) from None

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import warnings
 
 with warnings.catch_warnings():
     # quantulum3 warns that its optional unit classifier is absent: counts need no unit classifier
@@ -23,10 +22,36 @@ from .domain import Domain
 from .nlp import ParsedArticle
 from .types import Claim, Kind, Qualifier
 
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
-).split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+]
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALE_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9}
 _WORD = rf"(?:{'|'.join(_UNITS)}|{'|'.join(_SCALES)})"
@@ -47,7 +72,9 @@ _DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$|\b(?:{_MONTHS})\.?\s+\d{{1,2
 _DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\s*(?:a\.?m\.?|p\.?m\.?|gmt|utc|o'clock|hrs\b|h\b)", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:usd|eur|gbp|us\$|rs\.?))\s*$", re.IGNORECASE)
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I
+)
 _MULTIPLIER_AFTER = re.compile(r"^\s*(?:-\s*)?(?:times|fold|to-\d|per\b|x\b)", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^(?:-|\s)(?:years?|months?)(?:-|\s)old\b|^\s*years?\s+of\s+age", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
@@ -80,7 +107,11 @@ def _words_value(surface: str) -> float | None:
     half = text.endswith(" and a half")
     text = text.removesuffix(" and a half")
     if text.startswith(("a half ", "an half ")):
-        return _words_value("a " + text.split(" ", 2)[2]) * 0.5 if _words_value("a " + text.split(" ", 2)[2]) else None
+        return (
+            _words_value("a " + text.split(" ", 2)[2]) * 0.5
+            if _words_value("a " + text.split(" ", 2)[2])
+            else None
+        )
     values = quantulum.extract_spellout_values(text)
     if len(values) != 1:
         return None
@@ -170,7 +201,7 @@ def counted_token(doc, first, last):  # type: ignore[no-untyped-def]
         if last.head.pos_ in {"NOUN", "PROPN"} and last.head.i - last.i <= 6:
             return last.head
     for token in doc[last.i + 1 : min(sent_end, last.i + 5)]:
-        if token.text in _QUOTES or token.pos_ in {"ADJ", "PUNCT"} and token.text not in ",;:.":
+        if token.text in _QUOTES or (token.pos_ in {"ADJ", "PUNCT"} and token.text not in ",;:."):
             continue
         if token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS", "NN", "NNP"}:
             # a compound noun: take the last noun of the run
@@ -186,8 +217,10 @@ def _noun_phrase(doc, last, noun) -> str:  # type: ignore[no-untyped-def]
         return ""
     start = last.i + 1 if noun.i > last.i else noun.left_edge.i
     words = [t for t in doc[start : noun.i + 1] if t.text not in _QUOTES]
-    while words and (words[0].lower_ in {"of", "the", "these", "those", "their", "its", "more", "other"}
-                     or words[0].pos_ in {"DET", "PUNCT"}):
+    while words and (
+        words[0].lower_ in {"of", "the", "these", "those", "their", "its", "more", "other"}
+        or words[0].pos_ in {"DET", "PUNCT"}
+    ):
         words = words[1:]
     return " ".join(t.text for t in words)
 
@@ -221,9 +254,12 @@ def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Ki
         return Kind.YEAR if not _DATE_BEFORE.search(before) else Kind.DATE
     if value is not None and value != int(value) and not re.search(r"[a-z]", span.surface, re.I):
         return Kind.MEASURE  # "7.8", "17.9": counts are whole numbers
-    if re.search(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", before, re.I) and not span.surface[:1].isdigit():
+    if (
+        re.search(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", before, re.I)
+        and not span.surface[:1].isdigit()
+    ):
         return Kind.OTHER  # "the two countries": a back-reference, not a new count
-    if noun is None and not span.vague and (value or 0) < 10 or span.surface.lower() == "one":
+    if (noun is None and not span.vague and (value or 0) < 10) or span.surface.lower() == "one":
         return Kind.OTHER  # "one of the largest", "the other two", "one splash of colour"
     if value == 0:
         return Kind.OTHER

@@ -51,7 +51,11 @@ def _clause(number: Token) -> list[Token]:
         path = token
         blocked = False
         while path.i != node.i:
-            if path.dep_ in _CLAUSE_BREAKS and path.pos_ in {"VERB", "AUX"} and not any(t.i == number.i for t in path.subtree):
+            if (
+                path.dep_ in _CLAUSE_BREAKS
+                and path.pos_ in {"VERB", "AUX"}
+                and not any(t.i == number.i for t in path.subtree)
+            ):
                 blocked = True
                 break
             path = path.head
@@ -71,7 +75,9 @@ def _canonical_place(text: str, domain: Domain) -> str | None:
         return domain.place_aliases[stripped.lower()]
     if stripped.lower() in domain.actor_aliases:
         return domain.actor_aliases[stripped.lower()]
-    stripped = re.sub(r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I)
+    stripped = re.sub(
+        r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I
+    )
     return stripped or None
 
 
@@ -116,11 +122,15 @@ def _place_in(phrase: Span, domain: Domain) -> str | None:
         return alias
     for ent in phrase.ents:
         if ent.label_ in _PLACE_LABELS:
-            return _canonical_place(phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text, domain)
+            return _canonical_place(
+                phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text, domain
+            )
     return None
 
 
-def _places(number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None) -> list[str]:
+def _places(
+    number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None
+) -> list[str]:
     verb = number
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
@@ -195,7 +205,11 @@ def _event(clause: list[Token], number: Token) -> str | None:
             parts.append(token.lower_)
         if token.ent_type_ == "EVENT" and token.ent_iob_ == "B":
             parts.append(token.text.lower())
-        if re.fullmatch(r"(?:19|20)\d\d", token.text) and token.i != number.i and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}:
+        if (
+            re.fullmatch(r"(?:19|20)\d\d", token.text)
+            and token.i != number.i
+            and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}
+        ):
             parts.append(token.text)
     return " ".join(dict.fromkeys(parts)) or None
 
@@ -245,7 +259,9 @@ def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str
     total = len(articles)
 
     def vector(counter: Counter[str]) -> dict[str, float]:
-        return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
+        return {
+            t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()
+        }
 
     vectors = {name: vector(c) for name, c in terms.items()}
     norms = {name: math.sqrt(sum(v * v for v in vec.values())) or 1.0 for name, vec in vectors.items()}

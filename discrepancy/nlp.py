@@ -32,7 +32,9 @@ def load_nlp(model: str) -> Language:
 @dataclass(frozen=True)
 class ParsedArticle:
     article: Article
-    doc: Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
+    doc: (
+        Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
+    )
 
 
 def masked_text(article: Article) -> str:

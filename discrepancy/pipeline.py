@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -83,7 +83,7 @@ def analyse(paths: Iterable[Path], *, config: Config) -> Analysis:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def run(paths: Iterable[Path], *, config: Config) -> RunResult:
@@ -102,8 +102,12 @@ def run(paths: Iterable[Path], *, config: Config) -> RunResult:
             store.save_article(article, claims, pipeline_version=version, run_id=run_id)
             added_articles += 1
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
-        log.info("%d new or changed articles, %d unchanged, %d failed",
-                 added_articles, len(articles) - added_articles, len(failures))
+        log.info(
+            "%d new or changed articles, %d unchanged, %d failed",
+            added_articles,
+            len(articles) - added_articles,
+            len(failures),
+        )
         stored_articles = store.load_articles()
         claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
         store.save_comparisons(comparisons)
@@ -113,7 +117,13 @@ def run(paths: Iterable[Path], *, config: Config) -> RunResult:
         )
         write_report(report, config.report_path)
         outcome = "partial" if failures else "ok"
-        store.finish_run(run_id, ended=_now(), articles_added=added_articles, claims_added=added_claims,
-                         failures=failures, outcome=outcome)
+        store.finish_run(
+            run_id,
+            ended=_now(),
+            articles_added=added_articles,
+            claims_added=added_claims,
+            failures=failures,
+            outcome=outcome,
+        )
     analysis = Analysis(tuple(stored_articles), tuple(claims), tuple(comparisons), tuple(failures))
     return RunResult(analysis, run_id, config.report_path)

