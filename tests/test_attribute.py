@@ -1,4 +1,4 @@
-"""Speakers, sides and claim dates of count claims in real sentences from /work/shared, as in the gold files."""
+"""Speakers, sides and claim dates of count claims in real sentences from /work/shared (as in gold)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ BLINKEN = (
     'region," said US Secretary of State Antony Blinken.'
 )
 RYDER = (
-    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near Kursk, with a "
+    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near "
+    "Kursk, with a "
     "“smaller number” now inside the region."
 )
 PENTAGON = (
@@ -62,19 +63,23 @@ SPEAKERS = [
     # "on Tuesday" resolved against a Thursday publication date
     (PENTAGON, "2024-10-31", "thousands", "Pentagon", "2024-10-29"),
     # "On 18 October" / "On 17 October" (seed 000)
-    ("On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
+    ("On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about "
+     "11,000 North "
      "Korean infantrymen were currently undergoing training in Russia’s east.",
      "2024-10-25", "11,000", "Kyrylo Budanov", "2024-10-18"),
     # pronoun "he said": the person the text named before, dated by his earlier statement (B05)
     (GREEN, "2023-08-25", "115", "Josh Green", "2023-08-24"),
     # "X said Thursday" against a Friday publication date (B01, B05)
-    ("Officials in Hawaii's Maui County said Thursday at least 36 lives have been claimed as deadly wildfires "
+    ("Officials in Hawaii's Maui County said Thursday at least 36 lives have been claimed as "
+     "deadly wildfires "
      "sweep across the area, forcing authorities to start evacuating people.",
      "2023-08-11", "36", "Maui County", "2023-08-10"),
-    ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for have been found "
+    ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for "
+     "have been found "
      "safe.", "2023-08-25", "1,732", "Maui County", "2023-08-24"),
     # "..., officials said Tuesday", published that Tuesday
-    ("WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui wildfires is now "
+    ("WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui "
+     "wildfires is now "
      "between 1,000 and 1,100, officials said Tuesday.",
      "2023-08-15", "between 1,000 and 1,100", "officials", "2023-08-15"),
     # passive "reported by officials" (A04)
@@ -107,10 +112,12 @@ SIDES = [
     (BLINKEN, "2024-10-31", "10,000", "US"),
     (RYDER, "2024-10-29", "2,000", "US"),
     (PENTAGON, "2024-10-29", "thousands", "US"),
-    ("According to the United States, up to 8,000 North Korean soldiers are said to be close to the Ukrainian "
+    ("According to the United States, up to 8,000 North Korean soldiers are said to be close to "
+     "the Ukrainian "
      "border - they could therefore be deployed by Russia in the war in the coming days.",
      "2024-10-30", "8,000", "US"),
-    ("The United Nations earlier warned that at least 870,000 people urgently need hot meals across Turkey and "
+    ("The United Nations earlier warned that at least 870,000 people urgently need hot meals "
+     "across Turkey and "
      "Syria.", "2023-02-08", "870,000", "UN"),
 ]
 

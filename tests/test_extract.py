@@ -49,7 +49,8 @@ COUNTS = [
     ),
     # A06
     (
-        "While the official deaths in the earthquake now stand at 24,617 in Turkey and 3,574 in Syria, tens of "
+        "While the official deaths in the earthquake now stand at 24,617 in Turkey and 3,574 in "
+        "Syria, tens of "
         "thousands of rescue workers continued to search for survivors in the rubble.",
         "24,617",
         24617,
@@ -60,7 +61,8 @@ COUNTS = [
     ),
     # number words (A04)
     (
-        "Following the back-to-back earthquakes in Turkey, near Syria’s border, that left more than four thousand "
+        "Following the back-to-back earthquakes in Turkey, near Syria’s border, that left more "
+        "than four thousand "
         "people dead, the World Health Organisation has warned that the death toll could rise eight-fold and "
         "surpass 20,000.",
         "four thousand",
@@ -93,7 +95,8 @@ COUNTS = [
     ),
     # ranges (B-articles, C03, C07)
     (
-        "WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui wildfires is now "
+        "WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui "
+        "wildfires is now "
         "between 1,000 and 1,100, officials said Tuesday.",
         "between 1,000 and 1,100",
         1050,
@@ -103,7 +106,8 @@ COUNTS = [
         None,
     ),
     (
-        "Trump earlier Saturday, in remarks at CIA headquarters in Langley, Va., said that, “it looked like a "
+        "Trump earlier Saturday, in remarks at CIA headquarters in Langley, Va., said that, “it "
+        "looked like a "
         "million, million and a half people” to him Friday.",
         "a million, million and a half",
         1250000,
@@ -113,7 +117,8 @@ COUNTS = [
         None,
     ),
     (
-        "I said wait a minute, I made a speech, I looked out, the field was — it looked like a million, a million "
+        "I said wait a minute, I made a speech, I looked out, the field was — it looked like a "
+        "million, a million "
         "and a half people.",
         "a million, a million and a half",
         1250000,
@@ -124,7 +129,8 @@ COUNTS = [
     ),
     # distributive phrase multiplied out (seed 003)
     (
-        "Two North Korean brigades of up to 6,000 personnel each are currently undergoing training in Russia, "
+        "Two North Korean brigades of up to 6,000 personnel each are currently undergoing training "
+        "in Russia, "
         "President Volodymyr Zelensky said.",
         "6,000",
         12000,
@@ -135,7 +141,8 @@ COUNTS = [
     ),
     # hedges
     (
-        "On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
+        "On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that "
+        "about 11,000 North "
         "Korean infantrymen were currently undergoing training in Russia’s east.",
         "11,000",
         11000,
@@ -145,7 +152,8 @@ COUNTS = [
         None,
     ),
     (
-        "More than 8,000 people have been pulled from the debris in Turkey, while some 380,000 have taken refuge "
+        "More than 8,000 people have been pulled from the debris in Turkey, while some 380,000 "
+        "have taken refuge "
         "in government shelters or hotels, authorities said.",
         "380,000",
         380000,
@@ -155,8 +163,10 @@ COUNTS = [
         None,
     ),
     (
-        "While the World Health Organisation (WHO) said that almost 26 million people have been affected by the "
-        "earthquake, launching an urgent appeal for $42.8 million to cope with immediate health needs in the two "
+        "While the World Health Organisation (WHO) said that almost 26 million people have been "
+        "affected by the "
+        "earthquake, launching an urgent appeal for $42.8 million to cope with immediate health "
+        "needs in the two "
         "countries.",
         "26 million",
         26000000,
@@ -177,7 +187,8 @@ COUNTS = [
         None,
     ),
     (
-        "Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea "
+        "Kirby also revealed details of U.S. intelligence assessments, saying Washington believes "
+        "North Korea "
         '"moved at least 3000 soldiers into eastern Russia."',
         "3000",
         3000,
@@ -187,8 +198,10 @@ COUNTS = [
         None,
     ),
     (
-        "In turn, the Syrian Civil Defense (White Helmets) reported that the death toll from the earthquake in "
-        "northwestern Syria (areas controlled by opposition groups) has risen to more than 740 dead and more than "
+        "In turn, the Syrian Civil Defense (White Helmets) reported that the death toll from the "
+        "earthquake in "
+        "northwestern Syria (areas controlled by opposition groups) has risen to more than 740 "
+        "dead and more than "
         "2,100 injured, and this number is expected to increase.",
         "740",
         740,
@@ -209,7 +222,8 @@ COUNTS = [
     ),
     # vague counts
     (
-        "While the official deaths in the earthquake now stand at 24,617 in Turkey and 3,574 in Syria, tens of "
+        "While the official deaths in the earthquake now stand at 24,617 in Turkey and 3,574 in "
+        "Syria, tens of "
         "thousands of rescue workers continued to search for survivors in the rubble.",
         "tens of thousands",
         None,
@@ -219,7 +233,8 @@ COUNTS = [
         None,
     ),
     (
-        "The initial quake of 7.8-magnitude was followed by dozens of powerful aftershocks, including one recorded "
+        "The initial quake of 7.8-magnitude was followed by dozens of powerful aftershocks, "
+        "including one recorded "
         "at 7.5 magnitudes in the same fault zone of south-central Turkey on Monday afternoon.",
         "dozens",
         None,
@@ -239,7 +254,8 @@ COUNTS = [
         None,
     ),
     (
-        "A small number of North Korean troops have arrived in Russia's Kursk region and thousands more are on "
+        "A small number of North Korean troops have arrived in Russia's Kursk region and thousands "
+        "more are on "
         "their way, the Pentagon said on Tuesday.",
         "A small number",
         None,
@@ -277,8 +293,10 @@ def test_counted_noun_is_recorded(domain: Domain) -> None:
 NOT_COUNTS = [
     (COUNTS[9][0], "18", Kind.DATE),
     (
-        "MAUI, Hawaii − The number of fatalities from the catastrophic fires in Maui, officially at 53 by Thursday "
-        "afternoon, will probably surpass 60 and make the disaster the deadliest since Hawaii became a state in "
+        "MAUI, Hawaii − The number of fatalities from the catastrophic fires in Maui, officially "
+        "at 53 by Thursday "
+        "afternoon, will probably surpass 60 and make the disaster the deadliest since Hawaii "
+        "became a state in "
         "1959, Gov. Josh Green said.",
         "1959",
         Kind.YEAR,
@@ -289,19 +307,22 @@ NOT_COUNTS = [
         Kind.DURATION,
     ),
     (
-        "Maui County reported the most damaging of the three blazes, the one in Lahaina on the western part of the "
+        "Maui County reported the most damaging of the three blazes, the one in Lahaina on the "
+        "western part of the "
         "island, was 80% contained by Thursday morning.",
         "80",
         Kind.PERCENT,
     ),
     (
-        "The count has rapidly risen since the 7.8 magnitude quake struck at a depth of about 18 kilometres (11 "
+        "The count has rapidly risen since the 7.8 magnitude quake struck at a depth of about 18 "
+        "kilometres (11 "
         "miles) near the Turkish city of Gaziantep at 04:17 am (0117 GMT) on Monday.",
         "7.8",
         Kind.MEASURE,
     ),
     (
-        "The Maui Police Department has confirmed that Lydia Coloma, a 70-year-old resident of Lahaina, has been "
+        "The Maui Police Department has confirmed that Lydia Coloma, a 70-year-old resident of "
+        "Lahaina, has been "
         "identified as the last victim of the devastating Maui wildfires.",
         "70",
         Kind.AGE,

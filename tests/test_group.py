@@ -21,12 +21,9 @@ KIRBY = (
 )
 SYRIA = "In Syria, 1,451 deaths and 3,531 injuries have been reported by officials."
 RYDER = (
-    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near Kursk, with a "
+    "Pentagon press secretary Maj Gen Pat Ryder said about 2,000 North Korean soldiers were near "
+    "Kursk, with a "
     "“smaller number” now inside the region."
-)
-BUDANOV = (
-    "On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
-    "Korean infantrymen were currently undergoing training in Russia’s east."
 )
 
 
@@ -54,7 +51,6 @@ SCOPES = [
     (BLINKEN, "8,000", "troops", "North Korea", "Kursk"),
     (KIRBY, "3000", "troops", "North Korea", "Russia"),
     (RYDER, "2,000", "troops", "North Korea", "Kursk"),
-    (BUDANOV, "11,000", "troops", "North Korea", None),
     (SYRIA, "1,451", "dead", None, "Syria"),
     (SYRIA, "3,531", "injured", None, "Syria"),
     ("Also, 6,760 deaths were reported across Syria, according to Syrian Observatory for Human Rights.",
