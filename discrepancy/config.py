@@ -8,7 +8,11 @@ from pathlib import Path
 from .errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DOMAIN_DIR = PACKAGE_ROOT / "data" / "domain"
+# The editable domain files live in the checkout's data/domain; a non-editable install
+# (site-packages) has no checkout above it, so it reads data/domain from the working folder.
+DEFAULT_DOMAIN_DIR = (
+    PACKAGE_ROOT / "data" / "domain" if (PACKAGE_ROOT / "data" / "domain").is_dir() else Path("data/domain")
+)
 
 
 @dataclass(frozen=True)
