@@ -128,6 +128,25 @@ def _place_in(phrase: Span, domain: Domain) -> str | None:
     return None
 
 
+_PARTIAL = {"mostly", "mainly", "largely", "primarily", "partly", "chiefly"}
+
+
+def _prep_places(holder: Token, domain: Domain) -> list[str | None]:
+    """Places in the prepositions hanging off a token, coordinated places included ("in Turkey and Syria")."""
+    places: list[str | None] = []
+    for prep in holder.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPOSITIONS:
+            continue
+        if any(c.lower_ in _PARTIAL for c in prep.children):
+            continue  # "killing tens of thousands, mostly in southern Turkey" is not a count for Turkey
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            places.append(_place_in(pobj.doc[pobj.left_edge.i : pobj.i + 1], domain))
+            places.extend(_place_in(c.doc[c.i : c.i + 1], domain) for c in pobj.children if c.dep_ == "conj")
+    return places
+
+
 def _places(
     number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None
 ) -> list[str]:
@@ -135,24 +154,42 @@ def _places(
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
     anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
-    anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "advcl", "attr"}]
-    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}] + anchors
-    found: list[str] = []
+    anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "attr"}]
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     places: list[str | None] = []
-    for anchor in anchors:
-        for prep in anchor.children:
-            if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPOSITIONS:
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        places.append(_place_in(pobj.doc[pobj.left_edge.i : pobj.i + 1], domain))
-    for holder in subjects:  # "Turkey's toll", "Syria's latest announced death toll"
+    for holder in anchors + subjects:  # "24,617 in Turkey", "the death toll in Turkey rose to ..."
+        places.extend(_prep_places(holder, domain))
+    for holder in anchors + subjects:  # "Turkey's toll", "Syria's latest announced death toll"
         for child in holder.children:
             if child.dep_ == "poss":
                 places.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
+    places = [p for p in places if p]
+    sentence = number.sent
+    first = sentence[0] if sentence[0].lower_ == "in" else None
+    if not places and first is not None and first.dep_ == "prep":  # "In Turkey alone, AFAD announced ..."
+        places.extend(_prep_places(first.head, domain)[:1] if first.head.i != first.i else [])
+    found: list[str] = []
     for place in places:
         if place and place != actor and place not in found:
             found.append(place)
     return found
+
+
+def _reporter_place(number: Token, domain: Domain) -> str | None:
+    """A country that reports its own toll counts within itself: "Turkey has so far reported 3,432 deaths"."""
+    node = number
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ != "VERB":
+            continue
+        for child in node.children:
+            if child.dep_ != "nsubj":
+                continue
+            phrase = child.doc[child.left_edge.i : child.i + 1]
+            for ent in phrase.ents:
+                if ent.label_ in {"GPE", "NORP"}:
+                    return _canonical_place(ent.text, domain)
+    return None
 
 
 def _outcome(tokens: Iterable[Token], number: Token, domain: Domain) -> str | None:
@@ -198,19 +235,24 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
     return f"{thing} {outcome}" if outcome else thing
 
 
-def _event(clause: list[Token], number: Token) -> str | None:
+def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
+    """Which occasion or subset a count is about: "inauguration", "march", "first", a year."""
     parts = []
+    occasions = []
     for token in clause:
         if token.lower_ in _SUBSET_WORDS and token.dep_ == "amod" and token.head.i != number.i:
             parts.append(token.lower_)
-        if token.ent_type_ == "EVENT" and token.ent_iob_ == "B":
-            parts.append(token.text.lower())
+        entry = domain.classes.get(token.lower_) or domain.classes.get(token.lemma_.lower())
+        if entry and entry[1] == "event":
+            occasions.append((abs(token.i - number.i), entry[0]))
         if (
             re.fullmatch(r"(?:19|20)\d\d", token.text)
             and token.i != number.i
             and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}
         ):
             parts.append(token.text)
+    if occasions:
+        parts.insert(0, min(occasions)[1])
     return " ".join(dict.fromkeys(parts)) or None
 
 
@@ -236,8 +278,10 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         actor = _actor_of(noun, clause, domain)
         places = _places(number, noun, clause, domain, actor)
         place = places[0] if len(places) == 1 else None
+        if not places and counted_class and domain.classes.get(counted_class, ("", ""))[1] == "outcome":
+            place = _reporter_place(number, domain)
         yield dataclasses.replace(
-            claim, counted_class=counted_class, actor=actor, place=place, event=_event(clause, number)
+            claim, counted_class=counted_class, actor=actor, place=place, event=_event(clause, number, domain)
         )
 
 
@@ -300,53 +344,103 @@ def _root_place(place: str, domain: Domain) -> str:
     return ancestors[-1] if ancestors else place
 
 
+def _mentions(place: str, texts: Sequence[str], domain: Domain) -> int:
+    names = [place] + [alias for alias, canonical in domain.place_aliases.items() if canonical == place]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    return sum(len(pattern.findall(text)) for text in texts)
+
+
+def home_place(places: set[str], texts: Sequence[str], domain: Domain) -> str | None:
+    """The place a story is about ("Maui"): claims there count the story's whole scope.
+
+    None when the two most mentioned places are named together ("Turkey and Syria"):
+    then each is a part of the story's scope, not the whole of it.
+    """
+    if not places:
+        return None
+    ranked = sorted(places, key=lambda p: (-_mentions(p, texts, domain), len(domain.place_ancestors(p)), p))
+    ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]
+    if len(ranked) > 1:
+        first, second = ranked[0], ranked[1]
+        together = re.compile(rf"\b{re.escape(first)}\s*(?:and|,|&)\s*{re.escape(second)}\b"
+                              rf"|\b{re.escape(second)}\s*(?:and|,|&)\s*{re.escape(first)}\b", re.IGNORECASE)
+        if any(together.search(text) for text in texts):
+            return None
+    return ranked[0]
+
+
+GENERIC_NOUNS = {"", "people", "persons"}
+
+
+def _is_occasion(event: str, domain: Domain) -> bool:
+    return domain.classes.get(event.split()[0], ("", ""))[1] == "event"
+
+
 def group_claims(
     claims: Sequence[Claim], articles: Sequence[Article], *, domain: Domain
 ) -> tuple[list[Claim], list[Referent]]:
     """Assign a referent to every count claim; returns the updated claims and the referents."""
     story_of = stories(articles)
     counts = [c for c in claims if c.kind is Kind.COUNT]
+    by_story: dict[str, list[Claim]] = defaultdict(list)
+    for claim in counts:
+        by_story[story_of.get(claim.article, "story")].append(claim)
+    texts_of: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        texts_of[story_of.get(article.name, "story")].append(article.text[article.body_start :])
     keys: dict[str, ReferentKey] = {}
-    actor_classes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for claim in counts:
-        if claim.actor and claim.counted_class and claim.counted_class not in GENERIC_CLASSES:
-            actor_classes[(story_of.get(claim.article, "story"), claim.actor)][claim.counted_class] += 1
-    by_story_class: dict[tuple[str, str], list[Claim]] = defaultdict(list)
-    for claim in counts:
-        story = story_of.get(claim.article, "story")
-        counted_class = claim.counted_class
-        if claim.actor and (counted_class is None or counted_class in GENERIC_CLASSES):
-            # "8000 North Koreans": people of an actor whose counted people the story names elsewhere
-            known = actor_classes.get((story, claim.actor))
-            counted_class = known.most_common(1)[0][0] if known else counted_class
-        by_story_class[(story, counted_class or "unknown")].append(claim)
-    for (story, counted_class), members in by_story_class.items():
-        actors = Counter(c.actor for c in members if c.actor)
-        main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
-        places = {c.place for c in members if c.place}
-        roots = {_root_place(p, domain) for p in places}
-        main_place = next(iter(roots)) if len(roots) == 1 else None
+    for story, members in by_story.items():
+        home = home_place({c.place for c in members if c.place}, texts_of[story], domain)
+        story_scope = {home, *domain.place_ancestors(home)} if home else set()
+        generic_outcomes = Counter(
+            c.counted_class
+            for c in members
+            if c.counted.lower() in GENERIC_NOUNS and domain.classes.get(c.counted_class or "", ("", ""))[1] == "outcome"
+        )
+        actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
         for claim in members:
-            actor = claim.actor or main_actor
-            place = claim.place or main_place
-            keys[claim.id] = ReferentKey(story, counted_class, actor, place, claim.event)
+            if claim.actor and claim.counted_class and claim.counted_class not in GENERIC_CLASSES:
+                actor_classes[claim.actor][claim.counted_class] += 1
+        by_class: dict[str, list[Claim]] = defaultdict(list)
+        for claim in members:
+            counted_class = claim.counted_class
+            if counted_class is None or counted_class in GENERIC_CLASSES:
+                # "8000 North Koreans", "a million and a half people": the class the story counts them in
+                if claim.actor and claim.actor in actor_classes:
+                    counted_class = actor_classes[claim.actor].most_common(1)[0][0]
+                elif claim.event and _is_occasion(claim.event, domain):
+                    counted_class = "attending"  # people counted at an occasion are its attendance
+                elif len(generic_outcomes) == 1 and claim.counted.lower() in GENERIC_NOUNS:
+                    counted_class = next(iter(generic_outcomes))
+            by_class[counted_class or "unknown"].append(claim)
+        for counted_class, group in by_class.items():
+            actors = Counter(c.actor for c in group if c.actor)
+            main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
+            occasions = Counter(c.event for c in group if c.event and _is_occasion(c.event, domain))
+            main_event = occasions.most_common(1)[0][0] if len(occasions) == 1 else None
+            for claim in group:
+                actor = claim.actor or main_actor
+                place = claim.place if claim.place not in story_scope else None
+                place = place or home  # unplaced counts cover the story's own place
+                event = claim.event or main_event
+                keys[claim.id] = ReferentKey(story, counted_class, actor, place, event)
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:
         referent_claims[keys[claim.id]].append(claim)
-    referents: dict[ReferentKey, Referent] = {}
-    for key, members in referent_claims.items():
-        referents[key] = Referent(id=referent_id(key), label=referent_label(key, members), key=key, claims=())
+    ids = {key: referent_id(key) for key in referent_claims}
+    labels = {key: referent_label(key, members) for key, members in referent_claims.items()}
     updated = []
+    members_of: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.kind is Kind.COUNT:
-            referent = referents[keys[claim.id]]
-            claim = dataclasses.replace(claim, referent=referent.id, referent_label=referent.label)
+            key = keys[claim.id]
+            claim = dataclasses.replace(claim, referent=ids[key], referent_label=labels[key])
+            members_of[key].append(claim)
         updated.append(claim)
-    final = []
-    for key, referent in sorted(referents.items(), key=lambda kv: kv[1].id):
-        members = tuple(c for c in updated if c.referent == referent.id)
-        final.append(dataclasses.replace(referent, claims=members))
-    return updated, final
+    referents = [
+        Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key])) for key in referent_claims
+    ]
+    return updated, sorted(referents, key=lambda r: r.id)
 
 
 def referent_id(key: ReferentKey) -> str:
