@@ -389,24 +389,50 @@ class _Attributor:
         return None
 
 
+UNDATED_PAST = {"earlier", "previously", "initially", "later", "previous", "former", "originally", "original"}
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a URL carries ("/2017/01/23/" -> 2017-01-23, "/2017/01/" -> 2017-01)."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+
+
+def _reference_day(parsed: ParsedArticle) -> str | None:
+    """The day relative dates resolve against: the publication date, else the latest full date in the text."""
+    article = parsed.article
+    if article.published:
+        return article.published
+    from_url = url_date(article.url)
+    if from_url and len(from_url) == 10:
+        return from_url
+    days = [m.value for m in find_dates(parsed.doc.text, published=None) if m.value and m.precision == "day"]
+    # Only a lower bound of the publication date: year-less dates take its year, weekdays stay unresolved.
+    return f"{max(days)[:4]}-12-31" if days else None
+
+
 def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Domain) -> Iterator[Claim]:
     """Fill speaker, speaker_org, side, via and claim_date on each claim of one article."""
     attributor = _Attributor(parsed, domain)
     article = parsed.article
+    base = _reference_day(parsed)
+    fallback = article.published or url_date(article.url)
     for claim in sorted(claims, key=lambda c: c.start):
         attribution = attributor.attribute(claim)
-        claim_date = _claim_date(parsed, claim)
-        if claim_date and attribution.anchor is not None and attribution.speaker:
+        claim_date = _claim_date(parsed, claim, attribution, base)
+        named = attribution.anchor is not None and attribution.speaker
+        if claim_date and claim_date != UNDATED and named:
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
-        if (
-            claim_date is None
-            and attribution.anchor is not None
-            and attribution.speaker in attributor.speaker_dates
-        ):
-            claim_date = attributor.speaker_dates[
-                attribution.speaker
-            ]  # the article already dated this speaker
-        claim_date = claim_date or article.published
+        if claim_date is None and named and attribution.speaker in attributor.speaker_dates:
+            claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
+        if claim_date == UNDATED:
+            claim_date = None  # "the previous toll of 115": said at an earlier, undated time
+        else:
+            claim_date = claim_date or fallback
         yield dataclasses.replace(
             claim,
             speaker=attribution.speaker,
@@ -419,23 +445,51 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         )
 
 
-def _claim_date(parsed: ParsedArticle, claim: Claim) -> str | None:
-    """A date the sentence gives for the statement or the counted event; None if it gives none."""
-    tokens = parsed.doc.char_span(claim.start, claim.end, alignment_mode="expand")
+UNDATED = "undated"
+
+
+def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None) -> str | None:
+    """A date the sentence gives for the statement (preferred) or the counted event; UNDATED for past states."""
+    doc = parsed.doc
+    tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
     if tokens is None:
         return None
-    anchors = {t.i for t in _ancestors(tokens.root)}
-    return _date_attached(parsed, claim.sentence, claim.sentence_start, anchors)
+    chain = _ancestors(tokens.root)
+    verb = next((t for t in chain if t.idx == attribution.anchor), None)
+    if verb is not None:
+        said = _date_attached(parsed, claim.sentence, claim.sentence_start, {verb.i}, base)
+        if said:
+            return said
+    found = _date_attached(parsed, claim.sentence, claim.sentence_start, {t.i for t in chain}, base)
+    if found:
+        return found
+    if _undated_past(chain):
+        return UNDATED
+    return None
+
+
+def _undated_past(chain: list[Token]) -> bool:
+    """ "down from their previous toll", "when the toll stood at 2,600", "initially missing"."""
+    for token in chain[:4]:
+        if token.dep_ == "advcl" and any(c.lower_ == "when" and c.dep_ == "advmod" for c in token.children):
+            return True
+        for child in token.children:
+            if child.lower_ in UNDATED_PAST and child.dep_ in {"advmod", "amod"} and not list(child.children):
+                return True
+    return False
 
 
 def _date_attached(
-    parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int]
+    parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int], base: str | None = None
 ) -> str | None:
     """The first date in a sentence that hangs off one of the anchor tokens."""
     doc = parsed.doc
-    for mention in find_dates(sentence, published=parsed.article.published):
-        if not mention.value or mention.precision not in {"day", "month"}:
-            continue
+    published = parsed.article.published
+    for mention in find_dates(sentence, published=published or base):
+        if mention.relative and not published:
+            continue  # a weekday needs the real publication date
+        if not mention.value or mention.precision not in {"day", "month"} or "/" in mention.text:
+            continue  # "1/20/13 = 317k" dates the thing counted in a table, not the claim
         span = doc.char_span(
             sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand"
         )
