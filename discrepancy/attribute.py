@@ -151,7 +151,8 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     if not persons:
         last_word = tokens.text.split()[-1] if tokens.text.split() else ""
         is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
-        named = people.find_full_name(last_word) if is_name and tokens.root.pos_ == "PROPN" else None
+        is_person_like = tokens.root.pos_ == "PROPN" and tokens.root.ent_type_ in {"PERSON", ""}
+        named = people.find_full_name(last_word) if is_name and is_person_like else None
         if named:
             return named, None, side or people.person_side.get(last_word.lower())
     if persons:
@@ -164,8 +165,9 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.person_side.get(last)
     text = _strip_phrase(tokens.text)
-    acronym = re.search(r"\(([A-Z][A-Z&]{1,9})\)", tokens.doc[tokens.end : tokens.end + 4].text)
-    if acronym:  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
+    after = tokens.doc[tokens.end : tokens.end + 5].text
+    acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
+    if acronym and not persons:  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
         return acronym.group(1), text, side
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
@@ -209,14 +211,19 @@ INANIMATE_SUBJECTS = {
 }  # fmt: skip
 
 
+def _is_reporting(token: Token) -> bool:
+    return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in REPORTING_VERBS
+
+
 def _reporting_verbs(token: Token) -> list[Token]:
-    """Reporting verbs above a number, nearest first."""
+    """Reporting verbs above a number, nearest first; "..., surpass 20,000, warns WHO" adds the coordinated verb."""
     verbs = []
     node = token
     while node.head.i != node.i:
         node = node.head
-        if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in REPORTING_VERBS:
+        if _is_reporting(node):
             verbs.append(node)
+        verbs.extend(c for c in node.children if c.dep_ == "conj" and c.i > token.i and _is_reporting(c))
     return verbs
 
 
@@ -257,6 +264,11 @@ def _is_speaker(subject: Token) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
+    for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
+        if child.lemma_ in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
+            quoted = [c for c in child.children if c.dep_ == "dobj" and _is_speaker(c)]
+            if quoted:
+                return quoted[0]
     for child in verb.children:
         if child.dep_ == "agent":  # "have been reported by officials"
             objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -265,8 +277,8 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj":  # a passive subject ("Clinton was estimated to ...") is not the speaker
             return child if _is_speaker(child) else None
-    # "the number was 850 after the FBI had reconciled" / conjunctions: "... and he added"
-    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+    # "... and he added", "Smallwood expressed pessimism, saying ...": the subject of the verb they hang off
+    if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject(verb.head)
     return None
 
@@ -312,7 +324,11 @@ class _Attributor:
                         continue
                     if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
-                        if any(e.label_ == "PERSON" for e in phrase.ents):
+                        is_person = any(e.label_ == "PERSON" for e in phrase.ents) or (
+                            subject.pos_ == "PROPN" and subject.ent_type_ in {"PERSON", ""}
+                            and self.people.find_full_name(subject.text) is not None
+                        )
+                        if is_person:
                             self.last_person = _speaker_from_tokens(phrase, self.people)
                         speaker = _speaker_from_tokens(phrase, self.people)[0]
                     else:
