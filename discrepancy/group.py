@@ -155,6 +155,8 @@ def _places(
         verb = verb.head
     anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
     anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "attr"}]
+    # "are said to be close to the border": the predicate of the infinitive
+    anchors += [g for c in anchors if c.dep_ == "xcomp" for g in c.children if g.dep_ in {"acomp", "attr"}]
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     places: list[str | None] = []
     for holder in anchors + subjects:  # "24,617 in Turkey", "the death toll in Turkey rose to ..."
