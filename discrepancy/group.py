@@ -218,6 +218,18 @@ def _attached(noun: Token) -> list[Token]:
 GENERIC_CLASSES = {"people"}
 
 
+def _right_window(token: Token, size: int = 6) -> list[Token]:
+    """The words right after a count up to the clause's end: "over 15,000 [have reportedly been injured]".
+
+    A guard against parses that hang the predicate on another clause."""
+    words = []
+    for following in token.doc[token.i + 1 : min(token.sent.end, token.i + 1 + size)]:
+        if following.is_punct or following.dep_ in {"cc", "mark"} or following.like_num:
+            break
+        words.append(following)
+    return words
+
+
 def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
     thing = None
     if noun is not None:
@@ -232,7 +244,7 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
                 thing = noun.lemma_.lower()
     if thing is None or thing in GENERIC_CLASSES:
-        return _outcome(clause, number, domain) or thing
+        return _outcome(_right_window(noun or number), number, domain) or _outcome(clause, number, domain) or thing
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
     return f"{thing} {outcome}" if outcome else thing
 
