@@ -115,25 +115,28 @@ def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
     return None
 
 
-def _place_in(phrase: Span, domain: Domain) -> str | None:
-    """The place a phrase names: an alias from data/domain or a place entity ("eastern Russia" -> Russia)."""
-    alias = _alias_in(phrase.text, domain.place_aliases)
-    if alias:
-        return alias
+def _place_in(phrase: Span, domain: Domain) -> list[str]:
+    """Places a phrase names, from data/domain aliases or place entities ("eastern Russia" -> Russia)."""
+    found: list[str] = []
     for ent in phrase.ents:
         if ent.label_ in _PLACE_LABELS:
-            return _canonical_place(
-                phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text, domain
-            )
-    return None
+            text = phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text
+            place = _canonical_place(text, domain)
+            if place and place not in found:
+                found.append(place)
+    if not found:
+        alias = _alias_in(phrase.text, domain.place_aliases)
+        if alias:
+            found.append(alias)
+    return found
 
 
 _PARTIAL = {"mostly", "mainly", "largely", "primarily", "partly", "chiefly"}
 
 
-def _prep_places(holder: Token, domain: Domain) -> list[str | None]:
+def _prep_places(holder: Token, domain: Domain) -> list[list[str]]:
     """Places in the prepositions hanging off a token, coordinated places included ("in Turkey and Syria")."""
-    places: list[str | None] = []
+    places: list[list[str]] = []
     for prep in holder.children:
         if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPOSITIONS:
             continue
@@ -154,22 +157,29 @@ def _places(
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
     anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
+    if number.head.dep_ == "prep" and number.head.lower_ == "of":
+        anchors.append(number.head.head)  # "Syria's latest announced death toll of 5,914"
     anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "attr"}]
     # "are said to be close to the border": the predicate of the infinitive
     anchors += [g for c in anchors if c.dep_ == "xcomp" for g in c.children if g.dep_ in {"acomp", "attr"}]
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    places: list[str | None] = []
+    groups: list[list[str]] = []
     for holder in anchors + subjects:  # "24,617 in Turkey", "the death toll in Turkey rose to ..."
-        places.extend(_prep_places(holder, domain))
+        groups.extend(_prep_places(holder, domain))
     for holder in anchors + subjects:  # "Turkey's toll", "Syria's latest announced death toll"
         for child in holder.children:
             if child.dep_ == "poss":
-                places.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
-    places = [p for p in places if p]
+                groups.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
+    for subject in subjects:  # "Turkey, Syria earthquake death toll surpasses 15,000": both, so neither
+        named = {e.text for e in subject.doc[subject.left_edge.i : subject.i + 1].ents if e.label_ in _PLACE_LABELS}
+        if len(named) > 1:
+            groups.append(sorted(named))
+    places = [p for group in groups for p in group]
     sentence = number.sent
     first = sentence[0] if sentence[0].lower_ == "in" else None
-    if not places and first is not None and first.dep_ == "prep":  # "In Turkey alone, AFAD announced ..."
-        places.extend(_prep_places(first.head, domain)[:1] if first.head.i != first.i else [])
+    if not places and first is not None and first.dep_ == "prep" and first.head.i != first.i:
+        fronted = _prep_places(first.head, domain)  # "In Turkey alone, AFAD announced ..."
+        places.extend(fronted[0] if fronted else [])
     found: list[str] = []
     for place in places:
         if place and place != actor and place not in found:
@@ -188,9 +198,16 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
             if child.dep_ != "nsubj":
                 continue
             phrase = child.doc[child.left_edge.i : child.i + 1]
-            for ent in phrase.ents:
-                if ent.label_ in {"GPE", "NORP"}:
-                    return _canonical_place(ent.text, domain)
+            countries = {_canonical_place(e.text, domain) for e in phrase.ents if e.label_ in {"GPE", "NORP"}}
+            countries |= {  # "The Syrian Ministry of Health": a demonym inside an organisation's name
+                domain.actor_aliases[t.lower_]
+                for t in phrase
+                if t.lower_ in domain.actor_aliases and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
+            }
+            is_toll = domain.classes.get(child.lemma_.lower(), ("", ""))[1] == "outcome"
+            if len(countries) == 1 and not is_toll:
+                return countries.pop()
+            return None
     return None
 
 
@@ -259,8 +276,10 @@ def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
         entry = domain.classes.get(token.lower_) or domain.classes.get(token.lemma_.lower())
         if entry and entry[1] == "event":
             occasions.append((abs(token.i - number.i), entry[0]))
+        in_full_date = token.ent_type_ == "DATE" and token.ent_iob_ == "I"  # "February 6, 2023"
         if (
             re.fullmatch(r"(?:19|20)\d\d", token.text)
+            and not in_full_date
             and token.i != number.i
             and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}
         ):
