@@ -26,8 +26,9 @@ REPORTING_VERBS = {
     "show", "brief", "insist", "allege", "predict", "forecast", "explain", "acknowledge", "argue", "tweet",
     "indicate", "suggest", "assert", "admit", "deny", "testify", "caution", "publish", "release", "post",
     "update", "count", "list", "register", "think", "elevate", "revise", "raise", "lower", "quote", "cite",
+    "point", "stress", "calculate", "tally", "tweet",
 }  # fmt: skip
-PRONOUNS = {"he", "she", "they", "we", "i"}
+PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|dr|prof|gen|maj|col|lt|sgt|capt|gov|sen|rep|pres|president|prime minister|minister"
     r"|secretary|spokesman|spokeswoman|spokesperson|chief|head|director|general|governor|mayor|senator"
@@ -256,7 +257,7 @@ def _is_speaker(subject: Token) -> bool:
     phrase = _phrase(subject)
     if any(t.like_num for t in phrase):
         return False
-    if subject.lower_ in {"he", "she", "they"}:
+    if subject.lower_ in {"he", "she", "they", "it"}:
         return True
     if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in phrase.ents):
         return True
@@ -277,6 +278,12 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj":  # a passive subject ("Clinton was estimated to ...") is not the speaker
             return child if _is_speaker(child) else None
+    if verb.dep_ == "acl":  # "reports by the Associated Press stating ..."
+        for prep in verb.head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "by":
+                agents = [c for c in prep.children if c.dep_ == "pobj" and _is_speaker(c)]
+                if agents:
+                    return agents[0]
     # "... and he added", "Smallwood expressed pessimism, saying ...": the subject of the verb they hang off
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"}:
         return _subject(verb.head)
@@ -297,17 +304,21 @@ class _Attributor:
         self.parsed = parsed
         self.people = _ArticleSpeakers(parsed, domain)
         self.last_person: tuple[str, str | None, str | None] | None = None
-        self.speaker_dates: dict[str, str] = {}  # dates the article gave to a speaker's statements so far
+        self.speaker_dates: dict[str, str] = {}
+        self.last_source: tuple[str, str | None, str | None] | None = None  # dates the article gave to a speaker's statements so far
         self.last_sentence_start = -1
 
     def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
+        """A subject as a speaker; "he"/"she" is the last named person, "it"/"they" the last named source."""
         if subject.lower_ in PRONOUNS:
-            if subject.lower_ in {"we", "i"}:
-                return None
-            return self.last_person
-        result = _speaker_from_tokens(_phrase(subject), self.people)
-        if result[0] and result[0].split()[-1][:1].isupper():
+            if subject.lower_ in {"he", "she"}:
+                return self.last_person
+            return self.last_source if subject.lower_ in {"it", "they"} else None
+        phrase = _phrase(subject)
+        result = _speaker_from_tokens(phrase, self.people)
+        if any(e.label_ == "PERSON" for e in phrase.ents):
             self.last_person = result
+        self.last_source = result
         return result
 
     def speakers_before(self, position: int) -> None:
@@ -318,10 +329,14 @@ class _Attributor:
                 continue
             self.last_sentence_start = sent.start_char
             for token in sent:
+                if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
+                    self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Trump used ..."
                 if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None:
                         continue
+                    if subject.lower_ not in PRONOUNS:
+                        self.last_source = _speaker_from_tokens(_phrase(subject), self.people)
                     if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
                         is_person = any(e.label_ == "PERSON" for e in phrase.ents) or (
@@ -349,6 +364,13 @@ class _Attributor:
         number = tokens.root if tokens is not None else doc[0]
         sent = number.sent
         verb = _governing_verb(number)
+        according = _according_to(sent)
+        if according is not None and verb is not None:
+            # "Organizers expected 500,000, according to Deputy Mayor Kevin Donahue": the named person is the source
+            subject = _subject(verb)
+            subject_is_person = subject is not None and any(e.label_ == "PERSON" for e in _phrase(subject).ents)
+            if not subject_is_person and any(e.label_ == "PERSON" for e in _phrase(according).ents):
+                verb = None
         if verb is not None:
             subject = _subject(verb)
             if (
@@ -359,7 +381,6 @@ class _Attributor:
                 resolved = self._resolve(subject, verb)
                 if resolved:
                     return Attribution(*resolved, via=article.via, anchor=verb.idx)
-        according = _according_to(sent)
         if according is not None:
             resolved = _speaker_from_tokens(_phrase(according), self.people)
             return Attribution(*resolved, via=article.via, anchor=according.idx)
