@@ -200,7 +200,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return name, None, side or people.person_side.get(words[0].lower())
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
-    is_country = any(e.label_ == "GPE" and e.text == bare for e in tokens.ents) or bare == actor
+    is_country = any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in tokens.ents) or bare == actor
     if actor and is_country:
         return f"{actor} government", None, actor
     return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
