@@ -26,7 +26,7 @@ REPORTING_VERBS = {
     "show", "brief", "insist", "allege", "predict", "forecast", "explain", "acknowledge", "argue", "tweet",
     "indicate", "suggest", "assert", "admit", "deny", "testify", "caution", "publish", "release", "post",
     "update", "count", "list", "register", "think", "elevate", "revise", "raise", "lower", "quote", "cite",
-    "point", "stress", "calculate", "tally", "tweet",
+    "point", "stress", "calculate", "tally",
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 TITLES = re.compile(
@@ -127,11 +127,10 @@ class _ArticleSpeakers:
         best: tuple[int, str] | None = None
         for alias, actor in self.domain.actor_aliases.items():
             position = lowered.find(f" {alias.lower()}")
-            if position >= 0 and re.match(
-                r"[\s'’,.:;)]", lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "
-            ):
-                if best is None or position < best[0]:
-                    best = (position, actor)
+            follower = lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "
+            is_word = position >= 0 and re.match(r"[\s'’,.:;)]", follower)
+            if is_word and (best is None or position < best[0]):
+                best = (position, actor)
         return best[1] if best else None
 
 
@@ -168,7 +167,9 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     text = _strip_phrase(tokens.text)
     after = tokens.doc[tokens.end : tokens.end + 5].text
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
-    if acronym and not persons:  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
+    if (
+        acronym and not persons
+    ):  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
         return acronym.group(1), text, side
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
@@ -200,7 +201,9 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return name, None, side or people.person_side.get(words[0].lower())
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
-    is_country = any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in tokens.ents) or bare == actor
+    is_country = (
+        any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in tokens.ents) or bare == actor
+    )
     if actor and is_country:
         return f"{actor} government", None, actor
     return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
@@ -305,7 +308,9 @@ class _Attributor:
         self.people = _ArticleSpeakers(parsed, domain)
         self.last_person: tuple[str, str | None, str | None] | None = None
         self.speaker_dates: dict[str, str] = {}
-        self.last_source: tuple[str, str | None, str | None] | None = None  # dates the article gave to a speaker's statements so far
+        self.last_source: tuple[str, str | None, str | None] | None = (
+            None  # dates the article gave to a speaker's statements so far
+        )
         self.last_sentence_start = -1
 
     def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
@@ -340,7 +345,8 @@ class _Attributor:
                     if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
                         is_person = any(e.label_ == "PERSON" for e in phrase.ents) or (
-                            subject.pos_ == "PROPN" and subject.ent_type_ in {"PERSON", ""}
+                            subject.pos_ == "PROPN"
+                            and subject.ent_type_ in {"PERSON", ""}
                             and self.people.find_full_name(subject.text) is not None
                         )
                         if is_person:
@@ -368,7 +374,9 @@ class _Attributor:
         if according is not None and verb is not None:
             # "Organizers expected 500,000, according to Deputy Mayor Kevin Donahue": the named person is the source
             subject = _subject(verb)
-            subject_is_person = subject is not None and any(e.label_ == "PERSON" for e in _phrase(subject).ents)
+            subject_is_person = subject is not None and any(
+                e.label_ == "PERSON" for e in _phrase(subject).ents
+            )
             if not subject_is_person and any(e.label_ == "PERSON" for e in _phrase(according).ents):
                 verb = None
         if verb is not None:
@@ -466,10 +474,8 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
         if claim_date is None and named and attribution.speaker in attributor.speaker_dates:
             claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
-        if claim_date == UNDATED:
-            claim_date = None  # "the previous toll of 115": said at an earlier, undated time
-        else:
-            claim_date = claim_date or fallback
+        # "the previous toll of 115" was said at an earlier, undated time: no fallback to publication
+        claim_date = None if claim_date == UNDATED else claim_date or fallback
         yield dataclasses.replace(
             claim,
             speaker=attribution.speaker,
@@ -485,7 +491,9 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 UNDATED = "undated"
 
 
-def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None) -> str | None:
+def _claim_date(
+    parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None
+) -> str | None:
     """A date the sentence gives for the statement (preferred) or the counted event; UNDATED for past states."""
     doc = parsed.doc
     tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")

@@ -213,7 +213,9 @@ def _norm(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _actor_words() -> dict[str, str]:
-    """One-word actor aliases from data/domain ("turkish" -> "turkey"), so "Turkish government" = "Turkey government"."""
+    """One-word actor aliases from data/domain ("turkish" -> "turkey").
+
+    So "Turkish government" matches "Turkey government"."""
     domain = load_domain(DEFAULT_DOMAIN_DIR)
     return {
         _norm(alias): _norm(actor)

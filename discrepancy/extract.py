@@ -197,9 +197,9 @@ def counted_token(doc, first, last):  # type: ignore[no-untyped-def]
     if last.i + 1 < sent_end and doc[last.i + 1].lower_ == "of":
         objects = [c for c in doc[last.i + 1].children if c.dep_ == "pobj"]
         return objects[0] if objects else None
-    if last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "npadvmod"} and last.head.i > last.i:
-        if last.head.pos_ in {"NOUN", "PROPN"} and last.head.i - last.i <= 6:
-            return last.head
+    modifies_noun = last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "npadvmod"}
+    if modifies_noun and last.head.pos_ in {"NOUN", "PROPN"} and 0 < last.head.i - last.i <= 6:
+        return last.head
     for token in doc[last.i + 1 : min(sent_end, last.i + 5)]:
         if token.text in _QUOTES or (token.pos_ in {"ADJ", "PUNCT"} and token.text not in ",;:."):
             continue
@@ -362,7 +362,7 @@ def _distributive_multiplier(found, index: int, text: str, noun) -> int | None: 
     noun_end = (noun.idx - found[index][3].sent.start_char + len(noun.text)) if noun is not None else span.end
     window_end = max(noun_end, span.end) + 12
     for candidate in range(index - 1, -1, -1):
-        other, _, _, _, other_noun, kind = found[candidate]
+        other, _, _, _, other_noun, _kind = found[candidate]
         if other.vague or not other.value or other.value > 100 or other_noun is None:
             continue
         if noun is not None and other_noun.lemma_ == noun.lemma_:

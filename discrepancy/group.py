@@ -171,7 +171,9 @@ def _places(
             if child.dep_ == "poss":
                 groups.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
     for subject in subjects:  # "Turkey, Syria earthquake death toll surpasses 15,000": both, so neither
-        named = {e.text for e in subject.doc[subject.left_edge.i : subject.i + 1].ents if e.label_ in _PLACE_LABELS}
+        named = {
+            e.text for e in subject.doc[subject.left_edge.i : subject.i + 1].ents if e.label_ in _PLACE_LABELS
+        }
         if len(named) > 1:
             groups.append(sorted(named))
     places = [p for group in groups for p in group]
@@ -202,7 +204,8 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
             countries |= {  # "The Syrian Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase
-                if t.lower_ in domain.actor_aliases and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
+                if t.lower_ in domain.actor_aliases
+                and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
             }
             is_toll = domain.classes.get(child.lemma_.lower(), ("", ""))[1] == "outcome"
             if len(countries) == 1 and not is_toll:
@@ -261,7 +264,11 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
                 thing = noun.lemma_.lower()
     if thing is None or thing in GENERIC_CLASSES:
-        return _outcome(_right_window(noun or number), number, domain) or _outcome(clause, number, domain) or thing
+        return (
+            _outcome(_right_window(noun or number), number, domain)
+            or _outcome(clause, number, domain)
+            or thing
+        )
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
     return f"{thing} {outcome}" if outcome else thing
 
@@ -395,8 +402,11 @@ def home_place(places: set[str], texts: Sequence[str], domain: Domain) -> str | 
     ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]
     if len(ranked) > 1:
         first, second = ranked[0], ranked[1]
-        together = re.compile(rf"\b{re.escape(first)}\s*(?:and|,|&)\s*{re.escape(second)}\b"
-                              rf"|\b{re.escape(second)}\s*(?:and|,|&)\s*{re.escape(first)}\b", re.IGNORECASE)
+        together = re.compile(
+            rf"\b{re.escape(first)}\s*(?:and|,|&)\s*{re.escape(second)}\b"
+            rf"|\b{re.escape(second)}\s*(?:and|,|&)\s*{re.escape(first)}\b",
+            re.IGNORECASE,
+        )
         if any(together.search(text) for text in texts):
             return None
     return ranked[0]
@@ -428,7 +438,8 @@ def group_claims(
         generic_outcomes = Counter(
             c.counted_class
             for c in members
-            if c.counted.lower() in GENERIC_NOUNS and domain.classes.get(c.counted_class or "", ("", ""))[1] == "outcome"
+            if c.counted.lower() in GENERIC_NOUNS
+            and domain.classes.get(c.counted_class or "", ("", ""))[1] == "outcome"
         )
         actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
         for claim in members:
@@ -471,7 +482,8 @@ def group_claims(
             members_of[key].append(claim)
         updated.append(claim)
     referents = [
-        Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key])) for key in referent_claims
+        Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key]))
+        for key in referent_claims
     ]
     return updated, sorted(referents, key=lambda r: r.id)
 

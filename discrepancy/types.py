@@ -8,10 +8,10 @@ Stages fill later fields with ``dataclasses.replace``; every record is frozen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Qualifier(str, Enum):
+class Qualifier(StrEnum):
     EXACT = "exact"
     APPROX = "approx"
     AT_LEAST = "at_least"
@@ -22,7 +22,7 @@ class Qualifier(str, Enum):
     VAGUE = "vague"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a number is. Only ``COUNT`` numbers are claims."""
 
     COUNT = "count"
@@ -38,13 +38,13 @@ class Kind(str, Enum):
     OTHER = "other"
 
 
-class GroupStatus(str, Enum):
+class GroupStatus(StrEnum):
     SINGLE = "single"
     AGREES = "agrees"
     DIVERGES = "diverges"
 
 
-class PairRelation(str, Enum):
+class PairRelation(StrEnum):
     CONFLICT = "conflict"
     UPDATE = "update"
     COMPATIBLE = "compatible"
@@ -103,6 +103,8 @@ class Claim:
     referent: str | None = None
     referent_label: str | None = None
     referent_status: GroupStatus | None = None
+    # wire stage: the other articles carrying this claim's sentence (a relayed wire copy)
+    carried_by: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
