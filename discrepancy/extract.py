@@ -70,7 +70,7 @@ _MONTHS = (
 )
 _DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$|\b(?:{_MONTHS})\.?\s+\d{{1,2}},\s*$", re.IGNORECASE)
 _DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(r"^\s*(?:a\.?m\.?|p\.?m\.?|gmt|utc|o'clock|hrs\b|h\b)", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^\s*(?:a\.?m\b\.?|p\.?m\b\.?|gmt\b|utc\b|o'clock|hrs\b|h\b)", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:usd|eur|gbp|us\$|rs\.?))\s*$", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
     r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I
@@ -257,6 +257,7 @@ def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Ki
     if (
         re.search(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", before, re.I)
         and not span.surface[:1].isdigit()
+        and not span.vague
     ):
         return Kind.OTHER  # "the two countries": a back-reference, not a new count
     if (noun is None and not span.vague and (value or 0) < 10) or span.surface.lower() == "one":
