@@ -311,7 +311,8 @@ class _Attributor:
         self.last_source: tuple[str, str | None, str | None] | None = (
             None  # dates the article gave to a speaker's statements so far
         )
-        self.last_sentence_start = -1
+        self.sentences = list(parsed.doc.sents)
+        self.next_sentence = 0  # sentences before this index have been read for speakers
 
     def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
         """A subject as a speaker; "he"/"she" is the last named person, "it"/"they" the last named source."""
@@ -328,11 +329,9 @@ class _Attributor:
 
     def speakers_before(self, position: int) -> None:
         """Track named speakers in sentences up to ``position`` so pronouns resolve."""
-        doc = self.parsed.doc
-        for sent in doc.sents:
-            if sent.start_char <= self.last_sentence_start or sent.start_char >= position:
-                continue
-            self.last_sentence_start = sent.start_char
+        while self.next_sentence < len(self.sentences) and self.sentences[self.next_sentence].start_char < position:
+            sent = self.sentences[self.next_sentence]
+            self.next_sentence += 1
             for token in sent:
                 if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Trump used ..."
@@ -421,8 +420,7 @@ class _Attributor:
         text = sent.text.lstrip()
         if text[:1] not in "\"“‘'":
             return None
-        doc = sent.doc
-        following = [s for s in doc.sents if s.start >= sent.end][:2]
+        following = [s for s in self.sentences if s.start >= sent.end][:2]
         for other in following:
             for token in other:
                 if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
