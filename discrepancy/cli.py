@@ -10,11 +10,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .config import Config
 from .errors import ConfigError, DiscrepancyError
-from .types import GroupStatus, Kind
+from .types import ArticleFailure, GroupStatus, Kind
 
 DEFAULT_ARTICLES = Path("data/articles")
 DEFAULTS = Config()
@@ -65,6 +66,70 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="encoding for articles that are not valid UTF-8, e.g. latin-1 (default: refuse them)",
     )
+    run.add_argument(
+        "--fetch",
+        action="append",
+        default=[],
+        metavar="FEED",
+        help="first fetch the new entries of this RSS or Atom feed (URL or file) into the first PATH "
+        f"folder (default {DEFAULT_ARTICLES}); may be repeated",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait for another run on the same store before giving up (default: %(default)s)",
+    )
+
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[verbosity],
+        help="save the new entries of an RSS or Atom feed as articles",
+        description="Download each new entry of a feed, extract its article text and save it as a .md file.",
+    )
+    fetch.add_argument("feed", metavar="FEED", help="feed URL (http or https) or feed file")
+    fetch.add_argument(
+        "--into",
+        type=Path,
+        default=DEFAULT_ARTICLES,
+        metavar="DIR",
+        help="folder to save the articles in (default: %(default)s)",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="give up on a download after this long (default: %(default)s)",
+    )
+    fetch.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULTS.max_file_bytes,
+        metavar="N",
+        help="refuse a feed or page larger than this (default: %(default)s)",
+    )
+
+    changes = commands.add_parser(
+        "changes",
+        parents=[verbosity],
+        help="print what changed in the recent runs",
+        description="Print what changed, run by run, newest first: the text of reports/changes.md.",
+    )
+    changes.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULTS.db_path,
+        metavar="FILE",
+        help="SQLite store (default: %(default)s)",
+    )
+    changes.add_argument(
+        "--since",
+        type=int,
+        metavar="RUN",
+        help="only the runs after run number RUN (default: every run)",
+    )
 
     export = commands.add_parser(
         "export",
@@ -82,9 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)"
     )
-    export.add_argument(
-        "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
-    )
+    export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
 
     evaluate = commands.add_parser(
         "eval",
@@ -94,9 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--articles", type=Path, required=True, metavar="DIR", help="folder of articles")
     evaluate.add_argument("--gold", type=Path, required=True, metavar="FILE", help="gold claims (JSON Lines)")
-    evaluate.add_argument(
-        "--errors", action="store_true", help="also list missed, spurious and mismatched claims"
-    )
+    evaluate.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched claims")
     evaluate.add_argument(
         "--floors",
         type=Path,
@@ -117,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "eval" and args.floors_key and not args.floors:
         parser.error("--floors-key needs --floors FILE")
     _configure_logging(logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING)
-    command = {"run": _run, "export": _export, "eval": _eval}[args.command]
+    command = {"run": _run, "export": _export, "eval": _eval, "fetch": _fetch, "changes": _changes}[args.command]
     try:
         return command(args)
     except ConfigError as exc:
@@ -128,12 +189,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, not the one at setup (tests swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def _configure_logging(level: int) -> None:
     """Send the package's log records to stderr; main() may run more than once in one process."""
     package = logging.getLogger("discrepancy")
     for handler in [h for h in package.handlers if getattr(h, "_discrepancy_cli", False)]:
         package.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler._discrepancy_cli = True  # type: ignore[attr-defined]
     package.addHandler(handler)
@@ -145,10 +218,18 @@ def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
 
     config = Config(db_path=args.db, report_path=args.report, encoding=args.encoding)
-    result = run(args.paths or [DEFAULT_ARTICLES], config=config)
+    paths = args.paths or [DEFAULT_ARTICLES]
+    progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    result = run(
+        paths,
+        config=config,
+        feeds=args.fetch,
+        fetch_into=paths[0] if paths[0].is_dir() or not paths[0].exists() else DEFAULT_ARTICLES,
+        lock_timeout=args.wait,
+        progress=progress,
+    )
     analysis = result.analysis
-    for failure in analysis.failures:
-        print(failure.message, file=sys.stderr)
+    _print_failures(analysis.failures, quiet=args.quiet)
     if not args.quiet:
         claims = sum(1 for claim in analysis.claims if claim.kind == Kind.COUNT)
         diverging = sum(1 for c in analysis.comparisons if c.status == GroupStatus.DIVERGES)
@@ -157,6 +238,52 @@ def _run(args: argparse.Namespace) -> int:
             f" report: {result.report_path}"
         )
     return 1 if analysis.failures else 0
+
+
+class _ProgressBar:
+    """A one-line bar on a terminal: 'analysing [#####-----] 12/40'."""
+
+    WIDTH = 30
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.WIDTH * done // max(total, 1)
+        self.out.write(f"\ranalysing [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}")
+        if done >= total:
+            self.out.write("\n")
+        self.out.flush()
+
+
+def _print_failures(failures: Sequence[ArticleFailure], *, quiet: bool) -> None:
+    """One line per failure: the library already logged it unless logging is down to errors only."""
+    if quiet:
+        for failure in failures:
+            print(failure.message, file=sys.stderr)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from .fetch import fetch_feed
+
+    result = fetch_feed(args.feed, into=args.into, timeout=args.timeout, max_bytes=args.max_bytes)
+    _print_failures(result.failures, quiet=args.quiet)
+    if not args.quiet:
+        print(
+            f"{len(result.saved)} new articles saved in {args.into}, {result.skipped} fetched before, "
+            f"{len(result.failures)} failed"
+        )
+    return 1 if result.failures else 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from .changes import changes_text
+
+    if not args.db.is_file():
+        print(f"discrepancy: no store at {args.db}; run `discrepancy run` first", file=sys.stderr)
+        return 1
+    print(changes_text(args.db, since=args.since), end="")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -7,12 +7,11 @@ nothing else changed, so quotes and offsets from other tools still line up.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -32,6 +31,7 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 HEAD_LINES = 40  # publication dates and bylines are looked for this near the top
 TITLE_LINES = 12  # non-empty lines searched for a headline
 MB = 1_000_000
+MIN_HTML_WORDS = 10  # fewer words extracted from a page is navigation, not an article
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE = (
@@ -46,18 +46,12 @@ _WHEN = rf"{_WEEKDAY}(?P<date>{_DATE}){_TIME}"
 _MARKER = re.compile(r"[ \t]*date (\d{4}-\d{2}-\d{2})\b")  # scraper artefact: " date 2024-10-29 Headline"
 _STANDALONE_DATE = re.compile(_WHEN)
 _STAMP = re.compile(rf"(?i:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on|\s+at)?:?)\s+{_WHEN}")
-_BYLINE = re.compile(
-    rf"[Bb]y\s+(?P<who>[^\d|]+?)[\s,|]+{_WHEN}(?i:[\s|]*\d{{1,3}}\s*min(?:ute)?s?\.?\s+read)?"
-)
+_BYLINE = re.compile(rf"[Bb]y\s+(?P<who>[^\d|]+?)[\s,|]+{_WHEN}(?i:[\s|]*\d{{1,3}}\s*min(?:ute)?s?\.?\s+read)?")
 _BYLINE_NAME = re.compile(r"[Bb]y\s+(?P<who>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,4})")
-_DATELINE = re.compile(
-    rf"[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Z][\w.]*)*,?\s+(?P<date>{_DATE})\s*(?:\([^)]*\))?\s*[-–—−]"
-)
+_DATELINE = re.compile(rf"[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Z][\w.]*)*,?\s+(?P<date>{_DATE})\s*(?:\([^)]*\))?\s*[-–—−]")
 _DESK = re.compile(r"(?P<outlet>.+?)\s+(?i:news\s+desk|desk|staff|newsroom|editorial\s+(?:team|board|staff))")
 _VIA_ALONE = re.compile(r"\(\s*(?P<via>[A-Za-z][\w .&'-]{0,40}?)\s*\)")
-_VIA_LEAD = re.compile(
-    r"(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][\w.'-]*)*\s+)?\((?P<via>[A-Za-z][\w .&'-]{0,40}?)\)\s*[-–—−]\s"
-)
+_VIA_LEAD = re.compile(r"(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][\w.'-]*)*\s+)?\((?P<via>[A-Za-z][\w .&'-]{0,40}?)\)\s*[-–—−]\s")
 _SOURCE = re.compile(r"(?i:sources?):\s*(?P<source>.+?)\.?")
 _SOURCE_VIA = re.compile(r"\s+(?:with reference to|citing)\s+", re.IGNORECASE)
 _NOT_HEADLINE = re.compile(
@@ -91,9 +85,7 @@ def iter_article_paths(paths: Iterable[Path]) -> tuple[list[Path], list[ArticleF
         if path.is_dir():
             inside = _walk(path)
             if not inside:
-                failures.append(
-                    ArticleFailure(str(path), f"{path}: no article files ({kinds}) in this folder")
-                )
+                failures.append(ArticleFailure(str(path), f"{path}: no article files ({kinds}) in this folder"))
         elif path.is_file():
             inside = [path]
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
@@ -123,40 +115,124 @@ def _walk(root: Path) -> list[Path]:
 
 def load_articles(paths: Iterable[Path], *, config: Config) -> tuple[list[Article], list[ArticleFailure]]:
     """Read every article under ``paths``; a bad or duplicate file is logged and skipped."""
+    scan = scan_articles(paths, config=config)
+    return scan.articles, scan.failures
+
+
+@dataclass(frozen=True)
+class Scan:
+    articles: list[Article]  # read and decoded: new, changed or not known
+    raw_hashes: dict[str, str]  # article name -> sha256 of its file's bytes
+    unchanged: list[str]  # names of known articles whose file bytes did not change: not decoded
+    failures: list[ArticleFailure]
+
+
+def raw_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def scan_articles(
+    paths: Iterable[Path], *, config: Config, known: Mapping[str, tuple[str | None, str]] | None = None
+) -> Scan:
+    """Read the articles under ``paths``, skipping those ``known`` already (name -> (raw hash, content hash)).
+
+    A file whose bytes hash as the known raw hash of its name is not decoded again: reruns over a
+    few hundred unchanged files stay fast. A bad or duplicate file is logged and skipped.
+    """
+    known = known or {}
     files, failures = iter_article_paths(paths)
     for failure in failures:
         logger.warning("%s", failure.message)
     articles: list[Article] = []
-    by_hash: dict[str, Article] = {}
+    raw_hashes: dict[str, str] = {}
+    unchanged: list[str] = []
+    by_hash: dict[str, str] = {}
     names: set[str] = set()
+    stored_names = {content: name for name, (_, content) in known.items()}
     for path in files:
+        name = path.as_posix() if path.name in names else path.name  # same file name in two folders
         try:
-            article = read_article(path, config=config)
+            data = _read_bytes(path, config=config)
+            digest = raw_hash(data)
+            if name in known and known[name][0] == digest:
+                names.add(name)
+                by_hash.setdefault(known[name][1], name)
+                unchanged.append(name)
+                continue
+            article = read_article(path, config=config, data=data)
         except ArticleError as exc:
             failures.append(ArticleFailure(str(path), str(exc)))
             logger.warning("%s", exc)
             continue
         if (first := by_hash.get(article.content_hash)) is not None:
-            failures.append(ArticleFailure(str(path), f"{path}: duplicate of {first.name}"))
+            failures.append(ArticleFailure(str(path), f"{path}: duplicate of {first}"))
             logger.warning("%s", failures[-1].message)
             continue
-        if article.name in names:
-            article = replace(article, name=path.as_posix())  # same file name in two folders
-        names.add(article.name)
-        by_hash[article.content_hash] = article
+        stored = stored_names.get(article.content_hash)
+        if stored is not None and stored != name:
+            logger.info("%s: same text as the stored article %s; skipped", path, stored)
+            continue
+        article = replace(article, name=name)
+        names.add(name)
+        by_hash[article.content_hash] = name
+        raw_hashes[name] = digest
         articles.append(article)
-    return articles, failures
+    return Scan(articles, raw_hashes, unchanged, failures)
 
 
-def read_article(path: Path, *, config: Config) -> Article:
-    """Read one article file; raises ArticleError with a one-line problem."""
+@dataclass(frozen=True)
+class HtmlPage:
+    """The main text of a web page and what its markup says about it."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+
+
+def extract_html(html: str, *, source: str) -> HtmlPage:
+    """The article text and metadata of an HTML page; raises ArticleError when there is no article text."""
+    import trafilatura  # a quarter of a second to import: only HTML needs it
+
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    text = _unify_newlines(getattr(document, "text", None) or "").strip()
+    if len(text.split()) < MIN_HTML_WORDS:  # what is left of a page of links: "Home | World"
+        raise ArticleError(source, "no article text found in this HTML page")
+
+    def meta(name: str) -> str | None:
+        value = getattr(document, name, None)
+        if not value:
+            return None
+        return _WHITESPACE.sub(" ", str(value)).strip() or None
+
+    date_text = meta("date")
+    published = _iso_date(date_text[:10]) if date_text and re.match(r"\d{4}-\d{2}-\d{2}", date_text) else None
+    return HtmlPage(
+        text=text + "\n",
+        title=meta("title"),
+        published=published,
+        outlet=meta("sitename") or meta("hostname"),
+        url=meta("url"),
+        author=meta("author"),
+    )
+
+
+def read_article(path: Path, *, config: Config, data: bytes | None = None) -> Article:
+    """Read one article file (or its bytes, already read); raises ArticleError with a one-line problem."""
     path = Path(path)
-    text = _unify_newlines(_decode(_read_bytes(path, config=config), path=path, config=config))
+    if data is None:
+        data = _read_bytes(path, config=config)
+    text = _unify_newlines(_decode(data, path=path, config=config))
+    page = HtmlPage(text)
     if path.suffix.lower() in HTML_SUFFIXES:
-        text = _text_from_html(text, path=path)
+        page = extract_html(text, source=str(path))
+        text = page.text
     if not text.strip():
         raise _error(path, "empty file")
     meta, body_start = _front_matter(text, path=path)
+    meta = {**{k: v for k, v in vars(page).items() if k != "text" and v}, **meta}
     found = _scan(text, body_start, furniture=_load_furniture(config.domain_dir))
     excluded = [(0, body_start), *found.excluded] if body_start else found.excluded
     return Article(
@@ -213,9 +289,7 @@ def _decode(data: bytes, *, path: Path, config: Config) -> str:
     except UnicodeDecodeError as exc:
         bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
         if config.encoding is None:
-            raise _error(
-                path, f"not valid UTF-8 ({bad}); re-save as UTF-8 or pass --encoding latin-1"
-            ) from None
+            raise _error(path, f"not valid UTF-8 ({bad}); re-save as UTF-8 or pass --encoding latin-1") from None
     try:
         return data.decode(config.encoding)
     except UnicodeDecodeError as exc:
@@ -225,17 +299,6 @@ def _decode(data: bytes, *, path: Path, config: Config) -> str:
 
 def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _text_from_html(html: str, *, path: Path) -> str:
-    if importlib.util.find_spec("trafilatura") is None:
-        raise _error(path, "HTML is not supported yet; save the article as .txt or .md")
-    import trafilatura  # optional: only when installed
-
-    text = trafilatura.extract(html, output_format="txt", include_comments=False)
-    if not text:
-        raise _error(path, "no article text found in this HTML page")
-    return _unify_newlines(text)
 
 
 def _front_matter(text: str, *, path: Path) -> tuple[dict[str, str], int]:
@@ -308,9 +371,7 @@ def _load_furniture(domain_dir: Path) -> _Furniture:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
-        raise ConfigError(
-            f"domain_dir={str(domain_dir)!r}: cannot read furniture.yaml ({exc.strerror})"
-        ) from None
+        raise ConfigError(f"domain_dir={str(domain_dir)!r}: cannot read furniture.yaml ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({_WHITESPACE.sub(' ', str(exc))})") from None
     compiled = []
@@ -323,9 +384,7 @@ def _load_furniture(domain_dir: Path) -> _Furniture:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ConfigError(
-                    f"{path}: {section} entry {number}: bad regex {pattern!r} ({exc})"
-                ) from None
+                raise ConfigError(f"{path}: {section} entry {number}: bad regex {pattern!r} ({exc})") from None
             patterns.append(f"(?:{pattern})")
         compiled.append(re.compile("|".join(patterns), re.IGNORECASE) if patterns else None)
     return _Furniture(*compiled)

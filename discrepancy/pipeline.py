@@ -1,30 +1,35 @@
-"""The orchestrator: ingest -> extract -> attribute/date -> group -> compare -> report, with the store beside.
+"""The orchestrator: ingest -> extract -> attribute/date -> group -> wire copies -> compare -> report.
 
-Reading this module shows the architecture: each stage is one call.
+Reading this module shows the architecture: each stage is one call. ``run`` is incremental:
+it analyses only articles whose text or pipeline version is new, regroups everything stored,
+and writes the report and the changes page. A rerun with nothing new reads the stored
+grouping back instead of recomputing it, so it never loads spaCy.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .attribute import attribute_claims
-from .compare import compare_referents
+from .changes import diff, render_changes, write_changes
 from .config import Config
 from .domain import Domain, load_domain
-from .extract import extract_claims
-from .group import describe_scope, group_claims
-from .ingest import load_articles
-from .nlp import parse_article
+from .ingest import load_articles, scan_articles
 from .report import render_report, write_report
-from .store import Store
+from .store import Store, run_lock
 from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind
+from .wire import independent, mark_carriers
 
 log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT = 30.0  # seconds a run waits for another run on the same store
+Progress = Callable[[int, int], None]  # (articles analysed, articles to analyse)
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,26 @@ class RunResult:
     analysis: Analysis
     run_id: int
     report_path: Path
+    new: int = 0  # articles analysed in this run (new, edited or due to a new pipeline version)
+    skipped: int = 0  # articles already stored with this text and pipeline version
 
 
-def pipeline_version(domain: Domain) -> str:
-    return f"{__version__}+{domain.fingerprint}"
+def pipeline_version(domain_dir: Path) -> str:
+    """The code version plus a hash of every editable domain file: a change reprocesses everything."""
+    digest = hashlib.sha256()
+    for path in sorted(domain_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def analyse_article(article: Article, *, config: Config, domain: Domain) -> list[Claim]:
     """Extract, attribute, date and scope the numbers of one article."""
+    # spaCy takes about a second to load: imported here so that a rerun with nothing new skips it.
+    from .attribute import attribute_claims
+    from .extract import extract_claims
+    from .group import describe_scope
+    from .nlp import parse_article
+
     parsed = parse_article(article, model=config.spacy_model)
     claims = list(extract_claims(parsed, domain=domain))
     claims = list(attribute_claims(parsed, claims, domain=domain))
@@ -57,8 +74,18 @@ def analyse_article(article: Article, *, config: Config, domain: Domain) -> list
 def compare_all(
     articles: Sequence[Article], claims: Sequence[Claim], *, domain: Domain
 ) -> tuple[list[Claim], list[Comparison]]:
-    """Group every count claim by referent and compare within each referent."""
-    claims, referents = group_claims(claims, articles, domain=domain)
+    """Group every count claim by referent and compare within each referent.
+
+    A claim relayed by several articles (a wire copy) is compared once: its copies keep their
+    referent but are left out of the comparison, so reprints are not independent sources.
+    """
+    from .compare import compare_referents
+    from .group import group_claims
+
+    # stored claims carry the previous run's grouping: start from none, so batches end as one run would
+    claims = [dataclasses.replace(c, referent=None, referent_label=None, referent_status=None) for c in claims]
+    claims, referents = group_claims(mark_carriers(claims, articles), articles, domain=domain)
+    referents = [dataclasses.replace(r, claims=tuple(independent(r.claims))) for r in referents]
     comparisons = compare_referents(referents, domain=domain)
     status = {c.referent.id: c.status for c in comparisons}
     claims = [c if c.referent is None else _with_status(c, status[c.referent]) for c in claims]
@@ -66,9 +93,17 @@ def compare_all(
 
 
 def _with_status(claim: Claim, status: GroupStatus) -> Claim:
-    import dataclasses
-
     return dataclasses.replace(claim, referent_status=status)
+
+
+def compared_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims ``compare_all`` compared: per referent, the relayed copies left out; order kept."""
+    members: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if claim.referent is not None:
+            members.setdefault(claim.referent, []).append(claim)
+    kept = {claim.id for group in members.values() for claim in independent(group)}
+    return [claim for claim in claims if claim.id in kept]
 
 
 def analyse(paths: Iterable[Path], *, config: Config) -> Analysis:
@@ -86,44 +121,129 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def run(paths: Iterable[Path], *, config: Config) -> RunResult:
-    """The main job: analyse new or changed articles, store them, regroup everything stored, write the report."""
+def _sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def changes_path(config: Config) -> Path:
+    """The changes page lives beside the report: reports/changes.md."""
+    return config.report_path.with_name("changes.md")
+
+
+def run(
+    paths: Iterable[Path],
+    *,
+    config: Config,
+    feeds: Sequence[str] = (),
+    fetch_into: Path | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+    progress: Progress | None = None,
+) -> RunResult:
+    """The main job: fetch ``feeds``, analyse new or changed articles, store them, regroup, write the reports.
+
+    Holds the store's run lock throughout: a second run waits up to ``lock_timeout`` seconds,
+    then raises StoreError. Every article is stored in its own transaction and the grouping in
+    one, and the reports are replaced atomically, so a run killed at any moment leaves the store
+    consistent and the next run completes the work.
+    """
+    paths = list(paths)
     domain = load_domain(config.domain_dir)
-    version = pipeline_version(domain)
-    articles, failures = load_articles(paths, config=config)
-    with Store(config.db_path) as store:
+    version = pipeline_version(config.domain_dir)
+    with run_lock(config.db_path, timeout=lock_timeout), Store(config.db_path) as store:
+        fetch_failures = _fetch(feeds, into=fetch_into or Path("data/articles"), max_bytes=config.max_file_bytes)
+        previous = store.last_run()
+        unfinished = store.has_unfinished_run()
         run_id = store.begin_run(pipeline_version=version, started=_now())
-        processed = store.processed()
-        added_articles = added_claims = 0
-        for article in articles:
-            if processed.get(article.name) == (article.content_hash, version):
-                continue
+        stored = store.stored_files()
+        current = {name: (f.raw_hash, f.content_hash) for name, f in stored.items() if f.pipeline_version == version}
+        scan = scan_articles(paths, config=config, known=current)
+        failures = [*fetch_failures, *scan.failures]
+        todo: list[Article] = []
+        for article in scan.articles:
+            if article.name in current and current[article.name][1] == article.content_hash:
+                store.save_raw_hash(article.name, scan.raw_hashes[article.name])  # same text, other bytes
+            else:
+                todo.append(article)
+        skipped = len(scan.unchanged) + len(scan.articles) - len(todo)
+        seen = {*scan.unchanged, *(article.name for article in scan.articles)}
+        if any(name not in seen and f.pipeline_version != version for name, f in stored.items()):
+            # stored articles whose files are not given: reanalysed from their stored text
+            todo += [a for a in store.load_articles() if a.name not in seen and a.name not in current]
+        added_claims = 0
+        for done, article in enumerate(todo, 1):
             claims = analyse_article(article, config=config, domain=domain)
-            store.save_article(article, claims, pipeline_version=version, run_id=run_id)
-            added_articles += 1
+            raw = scan.raw_hashes.get(article.name, stored[article.name].raw_hash if article.name in stored else None)
+            store.save_article(article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw)
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
-        log.info(
-            "%d new or changed articles, %d unchanged, %d failed",
-            added_articles,
-            len(articles) - added_articles,
-            len(failures),
+            if progress is not None:
+                progress(done, len(todo))
+        log.info("%d articles new or changed, %d skipped (unchanged), %d failed", len(todo), skipped, len(failures))
+
+        messages = sorted(f.message for f in failures)
+        up_to_date = (
+            not todo
+            and not unfinished
+            and previous is not None
+            and previous["pipeline_version"] == version
+            and previous["failures"] == messages
+            and previous["report_path"] == str(config.report_path)
+            and previous["report_sha"] is not None
+            and previous["report_sha"] == _sha(config.report_path)
         )
         stored_articles = store.load_articles()
-        claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
-        store.save_comparisons(comparisons)
-        count_claims = [c for c in claims if c.kind is Kind.COUNT]
+        if up_to_date:  # nothing new: the stored grouping is the grouping
+            claims = store.load_claims()
+            # as compare_all builds them: the claims inside a comparison carry no status of their own
+            compared = [dataclasses.replace(c, referent_status=None) for c in compared_claims(claims)]
+            comparisons = store.load_comparisons(compared)
+        else:
+            old_failures = previous["failures"] if previous else []
+            claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
+            changes = diff(store.referent_states(), comparisons, failures, previous_failures=old_failures)
+            store.save_comparisons(comparisons, claims=claims, changes=changes, run_id=run_id)
+        count_claims = sum(1 for c in claims if c.kind is Kind.COUNT)
         report = render_report(
-            comparisons, article_count=len(stored_articles), claim_count=len(count_claims), failures=failures
+            comparisons, article_count=len(stored_articles), claim_count=count_claims, failures=failures
         )
-        write_report(report, config.report_path)
-        outcome = "partial" if failures else "ok"
+        if report.encode("utf-8") != _read_bytes(config.report_path):
+            write_report(report, config.report_path)
         store.finish_run(
             run_id,
             ended=_now(),
-            articles_added=added_articles,
+            articles_added=len(todo),
             claims_added=added_claims,
             failures=failures,
-            outcome=outcome,
+            outcome="partial" if failures else "ok",
+            articles_skipped=skipped,
+            report_path=config.report_path,
+            report_sha=hashlib.sha256(report.encode("utf-8")).hexdigest(),
         )
+        if not up_to_date or not changes_path(config).exists():
+            write_changes(render_changes(store.run_changes()), changes_path(config))
     analysis = Analysis(tuple(stored_articles), tuple(claims), tuple(comparisons), tuple(failures))
-    return RunResult(analysis, run_id, config.report_path)
+    return RunResult(analysis, run_id, config.report_path, new=len(todo), skipped=skipped)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _fetch(feeds: Sequence[str], *, into: Path, max_bytes: int) -> list[ArticleFailure]:
+    if not feeds:
+        return []
+    from .fetch import FetchError, fetch_feed
+
+    failures: list[ArticleFailure] = []
+    for feed in feeds:
+        try:
+            failures += fetch_feed(feed, into=into, max_bytes=max_bytes).failures
+        except FetchError as exc:
+            log.warning("%s", exc)
+            failures.append(ArticleFailure(feed, str(exc)))
+    return failures

@@ -140,6 +140,13 @@ def _cut_after(text: str, room: int) -> str:
     return kept.rstrip() + "…"
 
 
+def _article(claim: Claim) -> str:
+    """The claim's article; a relayed wire copy names the other articles that carry it."""
+    if not claim.carried_by:
+        return claim.article
+    return f"{claim.article} (also carried by {', '.join(claim.carried_by)})"
+
+
 def _claim_order(claim: Claim) -> tuple[bool, str, str, int, int]:
     return (claim.claim_date is None, claim.claim_date or "", claim.article, claim.start, claim.end)
 
@@ -180,9 +187,7 @@ def _section(comparison: Comparison) -> list[str]:
         counts = ", ".join(f"{relations[relation]} {relation.value}" for relation in PairRelation)
         main = min(comparison.pairs, key=_pair_weight)
         lines.append(f"- Pairs: {counts}.")
-        lines.append(
-            f"- Main finding: {_md(_who(main.first))} vs {_md(_who(main.second))} — {main.relation.value}"
-        )
+        lines.append(f"- Main finding: {_md(_who(main.first))} vs {_md(_who(main.second))} — {main.relation.value}")
     if len(lines) > 2:
         lines.append("")
     rows = [
@@ -192,7 +197,7 @@ def _section(comparison: Comparison) -> list[str]:
             _md(_speaker(claim)),
             _md(claim.side or MISSING),
             claim.claim_date or MISSING,
-            _md(claim.article),
+            _md(_article(claim)),
             _excerpt(claim),
         )
         for claim in sorted(comparison.referent.claims, key=_claim_order)
@@ -206,15 +211,13 @@ def _short_table(comparisons: Sequence[Comparison], *, single: bool) -> list[str
     for comparison in sorted(comparisons, key=_by_label):
         claims = comparison.referent.claims
         value = value_words(claims[0]) if len(claims) == 1 else _interval(comparison.low, comparison.high)
-        articles = ", ".join(sorted({claim.article for claim in claims}))
+        articles = ", ".join(sorted({_article(claim) for claim in claims}))
         if single:
             speakers = ", ".join(sorted({_speaker(claim) for claim in claims}))
             rows.append((_md(comparison.referent.label), _md(value), _md(speakers), _md(articles)))
         else:
             rows.append((_md(comparison.referent.label), _md(value), str(len(claims)), _md(articles)))
-    headers = (
-        ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
-    )
+    headers = ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
     return [_table(rows, headers), ""]
 
 

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
-
-import pandas
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import StoreError
-from .export import EXPORT_FIELDS
-from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, Qualifier
+from .types import (
+    Article,
+    ArticleFailure,
+    Claim,
+    ClaimPair,
+    Comparison,
+    GroupStatus,
+    Kind,
+    PairRelation,
+    Qualifier,
+    Referent,
+    ReferentKey,
+)
+
+if TYPE_CHECKING:
+    import pandas
+
+    from .changes import Change
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +111,88 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 REFERENCES claims(article, start, "end") ON DELETE CASCADE
         )""",
     ),
+    (
+        # raw_hash: sha256 of the file's bytes, so an unchanged file is skipped without being decoded
+        "ALTER TABLE articles ADD COLUMN raw_hash TEXT",
+        "ALTER TABLE claims ADD COLUMN carried_by TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE referents ADD COLUMN value_keys TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE runs ADD COLUMN articles_skipped INTEGER",
+        "ALTER TABLE runs ADD COLUMN articles_failed INTEGER",
+        "ALTER TABLE runs ADD COLUMN report_path TEXT",
+        "ALTER TABLE runs ADD COLUMN report_sha TEXT",
+        """CREATE TABLE run_changes (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            referent TEXT,
+            label TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (run_id, position)
+        )""",
+    ),
 )
 
 # Column order follows the dataclasses; the test suite checks that every field has a column.
 _ARTICLE_FIELDS = tuple(field.name for field in fields(Article))
-_ARTICLE_COLUMNS = (*_ARTICLE_FIELDS, "pipeline_version", "run_id")
+_ARTICLE_COLUMNS = (*_ARTICLE_FIELDS, "pipeline_version", "run_id", "raw_hash")
 _CLAIM_COLUMNS = tuple(field.name for field in fields(Claim))
 _REFERENT_COLUMNS = (
     "id", "label", "story", "counted_class", "actor", "place", "status_key",
-    "group_status", "spread", "low", "high", "sides", "notes",
+    "group_status", "spread", "low", "high", "sides", "notes", "value_keys",
 )  # fmt: skip
 _RUN_COLUMNS = ("id", "started", "ended", "pipeline_version", "articles_added", "claims_added", "outcome")
+_RUN_DETAILS = (*_RUN_COLUMNS, "articles_skipped", "articles_failed", "report_path", "report_sha")
+_CHANGE_COLUMNS = ("run_id", "position", "kind", "referent", "label", "detail")
+
+
+class StoredFile(NamedTuple):
+    raw_hash: str | None
+    content_hash: str
+    pipeline_version: str
+
+
+def value_key(claim: Claim) -> str:
+    """What makes two claims of a referent the same figure: qualifier and interval."""
+    return f"{Qualifier(claim.qualifier).value}:{claim.low}:{claim.high}"
+
+
+@contextmanager
+def run_lock(db_path: Path, *, timeout: float) -> Iterator[None]:
+    """Hold the store's run lock (a file beside it); wait up to ``timeout`` seconds for another run.
+
+    The operating system releases the lock when its holder dies, even by kill -9, so a crashed
+    run never blocks the next one.
+    """
+    path = Path(f"{db_path}.lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the run lock ({exc.strerror})") from exc
+    with handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise StoreError(
+                        f"{db_path}: another discrepancy run ({holder}) is using this store; waited "
+                        f"{timeout:g} s; try again later or raise --wait"
+                    ) from None
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _columns(names: Sequence[str]) -> str:
@@ -136,6 +225,7 @@ def _claim_row(claim: Claim) -> tuple[object, ...]:
         "qualifier": Qualifier(claim.qualifier).value,
         "kind": Kind(claim.kind).value,
         "referent_status": status and GroupStatus(status).value,
+        "carried_by": json.dumps(list(claim.carried_by)),
     }
     return tuple(enums.get(name, getattr(claim, name)) for name in _CLAIM_COLUMNS)
 
@@ -146,6 +236,7 @@ def _claim_from_row(row: Sequence[object]) -> Claim:
     values["kind"] = Kind(values["kind"])
     if values["referent_status"] is not None:
         values["referent_status"] = GroupStatus(values["referent_status"])
+    values["carried_by"] = tuple(json.loads(str(values["carried_by"])))
     return Claim(**values)
 
 
@@ -209,9 +300,7 @@ class Store:
         if "schema_version" in tables:
             current = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
         elif tables - {"sqlite_sequence"}:
-            raise StoreError(
-                f"{self.path}: an SQLite file that is not a discrepancy store; choose another path"
-            )
+            raise StoreError(f"{self.path}: an SQLite file that is not a discrepancy store; choose another path")
         else:
             current = 0
         if current > self.SCHEMA_VERSION:
@@ -230,7 +319,9 @@ class Store:
     # runs
 
     def begin_run(self, *, pipeline_version: str, started: str) -> int:
+        """Record a new run. Call it holding ``run_lock``: an unfinished earlier run was then killed."""
         with self._write("start a run") as conn:
+            conn.execute("UPDATE runs SET ended = ?, outcome = 'failed' WHERE ended IS NULL", (started,))
             cursor = conn.execute(
                 "INSERT INTO runs (started, pipeline_version) VALUES (?, ?)", (started, pipeline_version)
             )
@@ -246,12 +337,17 @@ class Store:
         claims_added: int,
         failures: Sequence[ArticleFailure],
         outcome: str,
+        articles_skipped: int | None = None,
+        report_path: Path | None = None,
+        report_sha: str | None = None,
     ) -> None:
         with self._write(f"finish run {run_id}") as conn:
             cursor = conn.execute(
-                "UPDATE runs SET ended = ?, articles_added = ?, claims_added = ?, outcome = ? WHERE id = ?",
-                (ended, articles_added, claims_added, outcome, run_id),
-            )
+                "UPDATE runs SET ended = ?, articles_added = ?, claims_added = ?, outcome = ?, "
+                "articles_skipped = ?, articles_failed = ?, report_path = ?, report_sha = ? WHERE id = ?",
+                (ended, articles_added, claims_added, outcome, articles_skipped, len(failures),
+                 report_path and str(report_path), report_sha, run_id),
+            )  # fmt: skip
             if cursor.rowcount != 1:
                 raise StoreError(f"{self.path}: no run {run_id} to finish; call begin_run first")
             conn.executemany(
@@ -267,15 +363,46 @@ class Store:
         ):
             failures.setdefault(run_id, []).append({"path": path, "message": message})
         rows = self._conn.execute(f"SELECT {_columns(_RUN_COLUMNS)} FROM runs ORDER BY id")
-        return [
-            {**dict(zip(_RUN_COLUMNS, row, strict=True)), "failures": failures.get(row[0], [])}
-            for row in rows
-        ]
+        return [{**dict(zip(_RUN_COLUMNS, row, strict=True)), "failures": failures.get(row[0], [])} for row in rows]
+
+    def last_run(self) -> dict[str, object] | None:
+        """The latest finished run with its report path and hash and its sorted failure messages, or None."""
+        row = self._conn.execute(
+            f"SELECT {_columns(_RUN_DETAILS)} FROM runs WHERE ended IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        failures = self._conn.execute(
+            "SELECT message FROM run_failures WHERE run_id = ? ORDER BY message", (row[0],)
+        ).fetchall()
+        return {**dict(zip(_RUN_DETAILS, row, strict=True)), "failures": [message for (message,) in failures]}
+
+    def has_unfinished_run(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM runs WHERE ended IS NULL").fetchone() is not None
+
+    def run_changes(self, *, since: int | None = None) -> list[dict[str, object]]:
+        """Runs after ``since`` (all when None), newest first, each with its ``changes`` and ``failures``."""
+        after = 0 if since is None else since
+        changes: dict[int, list[dict[str, object]]] = {}
+        for row in self._conn.execute(
+            f"SELECT {_columns(_CHANGE_COLUMNS)} FROM run_changes WHERE run_id > ? ORDER BY run_id, position",
+            (after,),
+        ):
+            change = dict(zip(_CHANGE_COLUMNS, row, strict=True))
+            changes.setdefault(int(row[0]), []).append(change)
+        runs = [run for run in self.runs() if int(str(run["id"])) > after]
+        return [{**run, "changes": changes.get(int(str(run["id"])), [])} for run in reversed(runs)]
 
     # articles and claims
 
     def save_article(
-        self, article: Article, claims: Sequence[Claim], *, pipeline_version: str, run_id: int
+        self,
+        article: Article,
+        claims: Sequence[Claim],
+        *,
+        pipeline_version: str,
+        run_id: int,
+        raw_hash: str | None = None,
     ) -> None:
         """Store an article and exactly these claims for it, in one transaction."""
         strangers = [claim.id for claim in claims if claim.article != article.name]
@@ -289,14 +416,10 @@ class Store:
             raise StoreError(f"{self.path}: cannot store the claims of {article.name} ({exc})") from exc
         keep = {(claim.start, claim.end) for claim in claims}
         with self._write(f"save article {article.name}") as conn:
-            previous = conn.execute(
-                "SELECT content_hash FROM articles WHERE name = ?", (article.name,)
-            ).fetchone()
-            conn.execute(_UPSERT_ARTICLE, (*row.values(), pipeline_version, run_id))
+            previous = conn.execute("SELECT content_hash FROM articles WHERE name = ?", (article.name,)).fetchone()
+            conn.execute(_UPSERT_ARTICLE, (*row.values(), pipeline_version, run_id, raw_hash))
             changed = previous is not None and previous[0] != article.content_hash
-            stored = conn.execute(
-                'SELECT start, "end" FROM claims WHERE article = ?', (article.name,)
-            ).fetchall()
+            stored = conn.execute('SELECT start, "end" FROM claims WHERE article = ?', (article.name,)).fetchall()
             stale = [(article.name, *span) for span in stored if changed or tuple(span) not in keep]
             conn.executemany('DELETE FROM claims WHERE article = ? AND start = ? AND "end" = ?', stale)
             for claim_row in claim_rows:
@@ -308,6 +431,16 @@ class Store:
         rows = self._conn.execute("SELECT name, content_hash, pipeline_version FROM articles ORDER BY name")
         return {name: (content_hash, version) for name, content_hash, version in rows}
 
+    def save_raw_hash(self, name: str, raw_hash: str) -> None:
+        """Note new bytes for an article whose text did not change (say, new line endings)."""
+        with self._write(f"note the file hash of {name}") as conn:
+            conn.execute("UPDATE articles SET raw_hash = ? WHERE name = ?", (raw_hash, name))
+
+    def stored_files(self) -> dict[str, StoredFile]:
+        """Article name -> the hashes and pipeline version it was stored with."""
+        rows = self._conn.execute("SELECT name, raw_hash, content_hash, pipeline_version FROM articles ORDER BY name")
+        return {name: StoredFile(raw, content, version) for name, raw, content, version in rows}
+
     def load_articles(self) -> list[Article]:
         articles = []
         for row in self._conn.execute(f"SELECT {_columns(_ARTICLE_FIELDS)} FROM articles ORDER BY name"):
@@ -318,19 +451,30 @@ class Store:
 
     def load_claims(self) -> list[Claim]:
         """Every stored claim, all kinds, sorted by (article, start, end)."""
-        rows = self._conn.execute(
-            f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims ORDER BY article, start, "end"'
-        )
+        rows = self._conn.execute(f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims ORDER BY article, start, "end"')
         return [_claim_from_row(row) for row in rows]
 
     # referents
 
-    def save_comparisons(self, comparisons: Sequence[Comparison]) -> None:
-        """Replace all referents and pairs, and set the referent fields of the claims, in one transaction."""
+    def save_comparisons(
+        self,
+        comparisons: Sequence[Comparison],
+        *,
+        claims: Sequence[Claim] = (),
+        changes: Sequence[Change] = (),
+        run_id: int | None = None,
+    ) -> None:
+        """Replace all referents and pairs, and set the referent fields of the claims, in one transaction.
+
+        ``claims`` (as from ``pipeline.compare_all``) also sets the referent and wire fields of claims
+        left out of the comparisons as relayed copies; ``changes`` are recorded under ``run_id``.
+        """
         with self._write("save referents") as conn:
             conn.execute("DELETE FROM claim_pairs")
             conn.execute("DELETE FROM referents")
-            conn.execute("UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL")
+            conn.execute(
+                "UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL, carried_by = '[]'"
+            )
             for comparison in comparisons:
                 referent, key = comparison.referent, comparison.referent.key
                 status = GroupStatus(comparison.status).value
@@ -339,7 +483,8 @@ class Store:
                     f"VALUES ({_placeholders(_REFERENT_COLUMNS)})",
                     (referent.id, referent.label, key.story, key.counted_class, key.actor, key.place,
                      key.status, status, comparison.spread, comparison.low, comparison.high,
-                     json.dumps(list(comparison.sides)), json.dumps(list(comparison.notes))),
+                     json.dumps(list(comparison.sides)), json.dumps(list(comparison.notes)),
+                     json.dumps(sorted({value_key(claim) for claim in referent.claims}))),
                 )  # fmt: skip
                 for claim in referent.claims:
                     cursor = conn.execute(
@@ -359,9 +504,78 @@ class Store:
                         for pair in comparison.pairs
                     ],
                 )
+            conn.executemany(
+                "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ?, carried_by = ? "
+                'WHERE article = ? AND start = ? AND "end" = ?',
+                [
+                    (claim.referent, claim.referent_label,
+                     claim.referent_status and GroupStatus(claim.referent_status).value,
+                     json.dumps(list(claim.carried_by)), *_claim_key(claim))
+                    for claim in claims
+                    if claim.referent is not None or claim.carried_by
+                ],
+            )  # fmt: skip
+            if changes and run_id is None:
+                raise StoreError(f"{self.path}: changes need the run_id they belong to")
+            conn.executemany(
+                f"INSERT INTO run_changes ({_columns(_CHANGE_COLUMNS)}) VALUES ({_placeholders(_CHANGE_COLUMNS)})",
+                [
+                    (run_id, position, change.kind, change.referent, change.label, change.detail)
+                    for position, change in enumerate(changes)
+                ],
+            )
+
+    def referent_states(self) -> dict[str, tuple[str, GroupStatus, frozenset[str]]]:
+        """Referent id -> (label, status, value keys of its claims) as of the last saved grouping."""
+        rows = self._conn.execute("SELECT id, label, group_status, value_keys FROM referents ORDER BY id")
+        return {
+            referent: (label, GroupStatus(status), frozenset(json.loads(keys)))
+            for referent, label, status, keys in rows
+        }
+
+    def load_comparisons(self, claims: Sequence[Claim]) -> list[Comparison]:
+        """The saved comparisons, rebuilt around ``claims`` (the claims each referent compared)."""
+        members: dict[str, list[Claim]] = {}
+        by_key = {_claim_key(claim): claim for claim in claims}
+        for claim in claims:
+            if claim.referent is not None:
+                members.setdefault(claim.referent, []).append(claim)
+        pairs: dict[str, list[ClaimPair]] = {}
+        for referent, *keys, relation in self._conn.execute("SELECT * FROM claim_pairs ORDER BY rowid"):
+            first, second = by_key.get(tuple(keys[:3])), by_key.get(tuple(keys[3:]))  # type: ignore[arg-type]
+            if first is None or second is None:
+                raise StoreError(f"{self.path}: a pair of referent {referent} names a claim not given")
+            pairs.setdefault(referent, []).append(ClaimPair(first, second, PairRelation(relation)))
+        comparisons = []
+        rows = self._conn.execute(f"SELECT {_columns(_REFERENT_COLUMNS)} FROM referents ORDER BY id")
+        for row in rows:
+            values = dict(zip(_REFERENT_COLUMNS, row, strict=True))
+            key = ReferentKey(
+                str(values["story"]), str(values["counted_class"]), values["actor"], values["place"],
+                values["status_key"],
+            )  # type: ignore[arg-type]  # fmt: skip
+            referent_id = str(values["id"])
+            referent = Referent(referent_id, str(values["label"]), key, tuple(members.get(referent_id, ())))
+            comparisons.append(
+                Comparison(
+                    referent=referent,
+                    status=GroupStatus(values["group_status"]),
+                    spread=values["spread"],  # type: ignore[arg-type]
+                    low=values["low"],  # type: ignore[arg-type]
+                    high=values["high"],  # type: ignore[arg-type]
+                    sides=tuple(json.loads(str(values["sides"]))),
+                    pairs=tuple(pairs.get(referent_id, ())),
+                    notes=tuple(json.loads(str(values["notes"]))),
+                )
+            )
+        return comparisons
 
     def claims_frame(self) -> pandas.DataFrame:
         """The count claims as a table with the export columns, sorted by article and offset."""
+        import pandas  # half a second to import: only the export needs it
+
+        from .export import EXPORT_FIELDS
+
         rows = self._conn.execute(
             f'SELECT {_columns(EXPORT_FIELDS)} FROM claims WHERE kind = ? ORDER BY article, start, "end"',
             (Kind.COUNT.value,),

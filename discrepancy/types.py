@@ -104,6 +104,7 @@ class Claim:
     referent_label: str | None = None
     referent_status: GroupStatus | None = None
     # wire stage: the other articles carrying this claim's sentence (a relayed wire copy)
+    carried_by: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
