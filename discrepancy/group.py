@@ -471,7 +471,10 @@ def group_claims(
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:
         referent_claims[keys[claim.id]].append(claim)
-    ids = {key: referent_id(key) for key in referent_claims}
+    stories_of_id: dict[str, set[str]] = defaultdict(set)
+    for key in referent_claims:
+        stories_of_id[referent_id(key)].add(key.story)
+    ids = {key: referent_id(key, with_story=len(stories_of_id[referent_id(key)]) > 1) for key in referent_claims}
     labels = {key: referent_label(key, members) for key, members in referent_claims.items()}
     updated = []
     members_of: dict[ReferentKey, list[Claim]] = defaultdict(list)
@@ -488,8 +491,14 @@ def group_claims(
     return updated, sorted(referents, key=lambda r: r.id)
 
 
-def referent_id(key: ReferentKey) -> str:
-    parts = [key.story, key.counted_class, key.actor or "", key.place or "", key.status or ""]
+def referent_id(key: ReferentKey, *, with_story: bool = False) -> str:
+    """A readable id from what is counted: "troops-north-korea-kursk-3f2a1c".
+
+    The story label joins only when two stories count the same thing, so ids stay put
+    while a story grows (its label may change as articles arrive)."""
+    parts = [key.counted_class, key.actor or "", key.place or "", key.status or ""]
+    if with_story:
+        parts.insert(0, key.story)
     slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
     digest = hashlib.sha1("|".join(parts).encode()).hexdigest()[:6]
     return f"{slug}-{digest}"
