@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from .dates import find_dates
 from .domain import Domain
-from .nlp import ParsedArticle
+from .nlp import ParsedArticle, sentence_of
 from .types import Claim
 
 REPORTING_VERBS = {
@@ -367,7 +367,7 @@ class _Attributor:
         self.speakers_before(claim.start)
         tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
         number = tokens.root if tokens is not None else doc[0]
-        sent = number.sent
+        sent = sentence_of(number)
         verb = _governing_verb(number)
         according = _according_to(sent)
         if according is not None and verb is not None:

@@ -19,7 +19,7 @@ with warnings.catch_warnings():
     from quantulum3 import parser as quantulum
 
 from .domain import Domain
-from .nlp import ParsedArticle
+from .nlp import ParsedArticle, sentence_of
 from .types import Claim, Kind, Qualifier
 
 _UNITS = [
@@ -193,7 +193,7 @@ _QUOTES = set("\"'“”‘’«»")
 
 def counted_token(doc, first, last):  # type: ignore[no-untyped-def]
     """The noun a number counts: "2,000 [soldiers]", "hundreds of [families]", "8,000 of these [forces]"."""
-    sent_end = last.sent.end
+    sent_end = sentence_of(last).end
     if last.i + 1 < sent_end and doc[last.i + 1].lower_ == "of":
         objects = [c for c in doc[last.i + 1].children if c.dep_ == "pobj"]
         return objects[0] if objects else None
@@ -360,7 +360,8 @@ def extract_claims(parsed: ParsedArticle, *, domain: Domain) -> Iterator[Claim]:
 def _distributive_multiplier(found, index: int, text: str, noun) -> int | None:  # type: ignore[no-untyped-def]
     """ "Two brigades of up to 6,000 personnel each": the index of "Two", if this number is distributed."""
     span = found[index][0]
-    noun_end = (noun.idx - found[index][3].sent.start_char + len(noun.text)) if noun is not None else span.end
+    sentence_start = sentence_of(found[index][3][0]).start_char
+    noun_end = noun.idx - sentence_start + len(noun.text) if noun is not None else span.end
     window_end = max(noun_end, span.end) + 12
     for candidate in range(index - 1, -1, -1):
         other, _, _, _, other_noun, _kind = found[candidate]

@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 
 from .domain import Domain
 from .extract import counted_token
-from .nlp import ParsedArticle
+from .nlp import ParsedArticle, sentence_of
 from .types import Article, Claim, Kind, Referent, ReferentKey
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
@@ -61,7 +61,7 @@ def _clause(number: Token) -> list[Token]:
             path = path.head
         if not blocked:
             tokens.append(token)
-    return tokens or list(number.sent)
+    return tokens or list(sentence_of(number))
 
 
 def _canonical_place(text: str, domain: Domain) -> str | None:
@@ -177,7 +177,7 @@ def _places(
         if len(named) > 1:
             groups.append(sorted(named))
     places = [p for group in groups for p in group]
-    sentence = number.sent
+    sentence = sentence_of(number)
     first = sentence[0] if sentence[0].lower_ == "in" else None
     if not places and first is not None and first.dep_ == "prep" and first.head.i != first.i:
         fronted = _prep_places(first.head, domain)  # "In Turkey alone, AFAD announced ..."
@@ -243,7 +243,7 @@ def _right_window(token: Token, size: int = 6) -> list[Token]:
 
     A guard against parses that hang the predicate on another clause."""
     words = []
-    for following in token.doc[token.i + 1 : min(token.sent.end, token.i + 1 + size)]:
+    for following in token.doc[token.i + 1 : min(sentence_of(token).end, token.i + 1 + size)]:
         if following.is_punct or following.dep_ in {"cc", "mark"} or following.like_num:
             break
         words.append(following)
@@ -313,7 +313,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         clause = _clause(number)
         counted_class = _class_of(number, noun, clause, domain)
         if counted_class is None:
-            counted_class = _class_of(number, noun, list(number.sent), domain) or previous_class
+            counted_class = _class_of(number, noun, list(sentence_of(number)), domain) or previous_class
         previous_class = counted_class
         actor = _actor_of(noun, clause, domain)
         places = _places(number, noun, clause, domain, actor)

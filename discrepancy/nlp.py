@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from .types import Article
 
@@ -50,3 +51,15 @@ def masked_text(article: Article) -> str:
 
 def parse_article(article: Article, *, model: str) -> ParsedArticle:
     return ParsedArticle(article, load_nlp(model)(masked_text(article)))
+
+
+def sentence_of(token: Token) -> Span:
+    """``token.sent`` without spaCy's scan from the start of the document on every call."""
+    doc = token.doc
+    starts = doc.user_data.get("sentence_starts")
+    if starts is None:
+        sentences = list(doc.sents)
+        starts = doc.user_data["sentence_starts"] = [s.start for s in sentences]
+        doc.user_data["sentence_ends"] = [s.end for s in sentences]
+    index = bisect.bisect_right(starts, token.i) - 1
+    return doc[starts[index] : doc.user_data["sentence_ends"][index]]
