@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .domain import Domain
 from .types import Claim, ClaimPair, Comparison, GroupStatus, PairRelation, Qualifier, Referent
@@ -45,26 +45,39 @@ def relate(first: Claim, second: Claim) -> PairRelation | None:
     return PairRelation.CONFLICT
 
 
+ALL_PAIRS_UP_TO = 60  # claims in a referent; above it only neighbouring and extreme pairs are listed
+
+
+def _pairs_to_list(claims: Sequence[Claim]) -> Iterator[tuple[Claim, Claim]]:
+    """Every pair of a small referent; for a big one, each claim with the next in date order and the extremes."""
+    if len(claims) <= ALL_PAIRS_UP_TO:
+        yield from itertools.combinations(claims, 2)
+        return
+    yield from itertools.pairwise(claims)
+    by_value = sorted((c for c in claims if central(c) is not None), key=lambda c: (central(c), c.article, c.start))
+    if len(by_value) > 1:
+        yield by_value[0], by_value[-1]
+
+
 def compare_referent(referent: Referent) -> Comparison:
     claims = sorted(referent.claims, key=lambda c: (c.claim_date or "9999", c.article, c.start))
     centrals = [v for v in (central(c) for c in claims) if v]
     pairs = []
-    for first, second in itertools.combinations(claims, 2):
+    for first, second in _pairs_to_list(claims):
         relation = relate(first, second)
         if relation is not None:
             pairs.append(ClaimPair(first, second, relation))
+    intervals = [interval(c) for c in claims]
     if len(claims) == 1:
         status = GroupStatus.SINGLE
-    elif any(p.relation is not PairRelation.COMPATIBLE for p in pairs):
-        status = GroupStatus.DIVERGES
+    elif max(low for low, _ in intervals) > min(high for _, high in intervals):
+        status = GroupStatus.DIVERGES  # intervals on a line all meet iff every pair of them meets
     else:
         status = GroupStatus.AGREES
     spread = max(centrals) / min(centrals) if centrals else None
     sides = tuple(sorted({c.side for c in claims if c.side}))
     lows = [c.low for c in claims if c.low is not None] + [c.high for c in claims if c.low is None and c.high]
-    highs = [c.high for c in claims if c.high is not None] + [
-        c.low for c in claims if c.high is None and c.low
-    ]
+    highs = [c.high for c in claims if c.high is not None] + [c.low for c in claims if c.high is None and c.low]
     return Comparison(
         referent=referent,
         status=status,
@@ -88,26 +101,30 @@ def _flag_parts_exceeding_wholes(
     """A count for a place inside another (Kursk in Russia) above the total for the larger place."""
     import dataclasses
 
+    by_scope = {(r.key.story, r.key.counted_class, r.key.actor, r.key.status, r.key.place): r for r in referents}
     for part in referents:
         if not part.key.place:
             continue
-        for whole in referents:
-            same_thing = (whole.key.story, whole.key.counted_class, whole.key.actor, whole.key.status) == (
-                part.key.story,
-                part.key.counted_class,
-                part.key.actor,
-                part.key.status,
-            )
-            if not same_thing or whole.key.place not in domain.place_ancestors(part.key.place):
+        for larger in domain.place_ancestors(part.key.place):
+            whole = by_scope.get((part.key.story, part.key.counted_class, part.key.actor, part.key.status, larger))
+            if whole is None:
                 continue
+            smallest_whole: dict[str, Claim] = {}  # per date, the whole's claim with the lowest upper bound
+            for w in whole.claims:
+                if (
+                    w.claim_date
+                    and w.high
+                    and (w.claim_date not in smallest_whole or w.high < smallest_whole[w.claim_date].high)
+                ):
+                    smallest_whole[w.claim_date] = w
             notes = []
             for p in part.claims:
-                for w in whole.claims:
-                    if p.claim_date and p.claim_date == w.claim_date and p.low and w.high and p.low > w.high:
-                        notes.append(
-                            f"{p.surface} in {part.key.place} ({p.speaker}, {p.claim_date}) exceeds "
-                            f"{w.surface} for all of {whole.key.place} ({w.speaker}, {w.claim_date})"
-                        )
+                w = smallest_whole.get(p.claim_date or "")
+                if w is not None and p.low and p.low > (w.high or 0):
+                    notes.append(
+                        f"{p.surface} in {part.key.place} ({p.speaker}, {p.claim_date}) exceeds "
+                        f"{w.surface} for all of {whole.key.place} ({w.speaker}, {w.claim_date})"
+                    )
             if notes:
                 comparison = comparisons[part.id]
                 comparisons[part.id] = dataclasses.replace(

@@ -335,7 +335,12 @@ def _story_terms(article: Article) -> Counter[str]:
 
 
 def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str, str]:
-    """Cluster articles about one event (shared names), article name -> story label."""
+    """Cluster articles about one event (shared names), article name -> story label.
+
+    One pass in name order: each article joins the story whose summed term vector it is
+    most similar to, or starts a new one. The cost grows with articles times stories, not
+    with pairs of articles, and the result depends only on the set of articles.
+    """
     terms = {a.name: _story_terms(a) for a in articles}
     document_frequency: Counter[str] = Counter()
     for counter in terms.values():
@@ -343,32 +348,29 @@ def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str
     total = len(articles)
 
     def vector(counter: Counter[str]) -> dict[str, float]:
-        return {
-            t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()
-        }
+        return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
 
-    vectors = {name: vector(c) for name, c in terms.items()}
-    norms = {name: math.sqrt(sum(v * v for v in vec.values())) or 1.0 for name, vec in vectors.items()}
-    names = sorted(vectors)
-    parent = {name: name for name in names}
-
-    def find(name: str) -> str:
-        while parent[name] != name:
-            parent[name] = parent[parent[name]]
-            name = parent[name]
-        return name
-
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
-            a, b = vectors[first], vectors[second]
-            dot = sum(w * b[t] for t, w in a.items() if t in b)
-            if dot / (norms[first] * norms[second]) >= threshold:
-                parent[find(second)] = find(first)
-    members: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        members[find(name)].append(name)
+    centroids: list[dict[str, float]] = []
+    members: list[list[str]] = []
+    for name in sorted(terms):
+        weights = vector(terms[name])
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        best, best_similarity = -1, threshold
+        for index, centroid in enumerate(centroids):
+            dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
+            centroid_norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+            similarity = dot / (norm * centroid_norm)
+            if similarity >= best_similarity:
+                best, best_similarity = index, similarity
+        if best < 0:
+            centroids.append(dict(weights))
+            members.append([name])
+            continue
+        for t, w in weights.items():
+            centroids[best][t] = centroids[best].get(t, 0.0) + w
+        members[best].append(name)
     labels: dict[str, str] = {}
-    for group in members.values():
+    for group in members:
         shared: Counter[str] = Counter()
         for name in group:
             shared.update(set(terms[name]))
