@@ -432,6 +432,7 @@ class _Attributor:
         return None
 
 
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 UNDATED_PAST = {"earlier", "previously", "initially", "later", "previous", "former", "originally", "original"}
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
 
@@ -500,7 +501,7 @@ def _claim_date(
     chain = _ancestors(tokens.root)
     verb = next((t for t in chain if t.idx == attribution.anchor), None)
     if verb is not None:
-        said = _date_attached(parsed, claim.sentence, claim.sentence_start, {verb.i}, base)
+        said = _date_attached(parsed, claim.sentence, claim.sentence_start, {verb.i}, base, direct=True)
         if said:
             return said
     found = _date_attached(parsed, claim.sentence, claim.sentence_start, {t.i for t in chain}, base)
@@ -523,14 +524,20 @@ def _undated_past(chain: list[Token]) -> bool:
 
 
 def _date_attached(
-    parsed: ParsedArticle, sentence: str, sentence_start: int, anchors: set[int], base: str | None = None
+    parsed: ParsedArticle,
+    sentence: str,
+    sentence_start: int,
+    anchors: set[int],
+    base: str | None = None,
+    *,
+    direct: bool = False,
 ) -> str | None:
-    """The first date in a sentence that hangs off one of the anchor tokens."""
+    """The first date in a sentence that hangs off one of the anchor tokens (with ``direct``, with no verb between)."""
     doc = parsed.doc
     published = parsed.article.published
     for mention in find_dates(sentence, published=published or base):
-        if mention.relative and not published:
-            continue  # a weekday needs the real publication date
+        if mention.relative and not published and not _MONTH_NAME.search(mention.text):
+            continue  # a weekday needs the real publication date; "February 24" only its year
         if not mention.value or mention.precision not in {"day", "month"} or "/" in mention.text:
             continue  # "1/20/13 = 317k" dates the thing counted in a table, not the claim
         span = doc.char_span(
@@ -538,7 +545,7 @@ def _date_attached(
         )
         if span is None or span.root.dep_ == "poss" or mention.text.lower().endswith(("'s", "’s")):
             continue  # "last month's wildfire" dates the event, not the statement
-        if _attaches_to(span.root, anchors):
+        if _attaches_to(span.root, anchors, direct=direct):
             return mention.value
     return None
 
@@ -551,8 +558,10 @@ def _ancestors(token: Token) -> list[Token]:
     return chain
 
 
-def _attaches_to(token: Token, anchors: set[int]) -> bool:
-    """True when a date hangs off the claim's own clause, not off a relative clause ("that struck on February 6")."""
+def _attaches_to(token: Token, anchors: set[int], *, direct: bool = False) -> bool:
+    """True when a date hangs off the claim's own clause, not off a relative clause ("that struck on February 6").
+
+    With ``direct``, no other verb may stand between the date and the anchor ("used ... yesterday, Spicer claimed")."""
     node = token
     while node.head.i != node.i:
         if node.dep_ in {"relcl", "acl"}:
@@ -560,4 +569,6 @@ def _attaches_to(token: Token, anchors: set[int]) -> bool:
         node = node.head
         if node.i in anchors:
             return True
+        if direct and node.pos_ in {"VERB", "AUX"}:
+            return False
     return node.i in anchors
