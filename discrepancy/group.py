@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
 
+from .dates import find_dates
 from .domain import Domain
 from .extract import counted_token
 from .nlp import ParsedArticle, sentence_of
@@ -386,6 +387,35 @@ def _root_place(place: str, domain: Domain) -> str:
     return ancestors[-1] if ancestors else place
 
 
+_MONTH_NAMED = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE)
+
+
+def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story_of: dict[str, str]) -> list[Claim]:
+    """An article with no date at all ("On 17 October, ..." and no year anywhere) takes its year from its story.
+
+    Only explicit month-and-day dates in the claim's own sentence are resolved, against the
+    latest publication date among the story's dated articles."""
+    latest: dict[str, str] = {}
+    for article in articles:
+        story = story_of.get(article.name, "")
+        if article.published and article.published > latest.get(story, ""):
+            latest[story] = article.published
+    undated = {a.name for a in articles if not a.published and not re.search(r"\b(?:19|20)\d\d\b", a.text)}
+    resolved = []
+    for claim in claims:
+        reference = latest.get(story_of.get(claim.article, ""))
+        if claim.claim_date is None and claim.article in undated and reference and claim.kind is Kind.COUNT:
+            mentions = [
+                m
+                for m in find_dates(claim.sentence, published=reference)
+                if m.value and m.precision == "day" and _MONTH_NAMED.search(m.text)
+            ]
+            if mentions:
+                claim = dataclasses.replace(claim, claim_date=mentions[0].value)
+        resolved.append(claim)
+    return resolved
+
+
 def _mentions(place: str, texts: Sequence[str], domain: Domain) -> int:
     names = [place] + [alias for alias, canonical in domain.place_aliases.items() if canonical == place]
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
@@ -426,6 +456,7 @@ def group_claims(
 ) -> tuple[list[Claim], list[Referent]]:
     """Assign a referent to every count claim; returns the updated claims and the referents."""
     story_of = stories(articles)
+    claims = _date_from_story(claims, articles, story_of)
     counts = [c for c in claims if c.kind is Kind.COUNT]
     by_story: dict[str, list[Claim]] = defaultdict(list)
     for claim in counts:
