@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
 from .config import Config
 from .errors import ConfigError, DiscrepancyError
+from .review_cli import add_review_commands
 from .types import ArticleFailure, GroupStatus, Kind
 
 DEFAULT_ARTICLES = Path("data/articles")
@@ -134,8 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         parents=[verbosity],
-        help="write the stored count claims as JSON Lines or CSV",
-        description="Write the count claims of the store as JSON Lines or CSV.",
+        help="write the stored count claims as JSON Lines or CSV, or the verdicts as ClaimReview",
+        description="Write the count claims of the store as JSON Lines or CSV, or the desk's verdicts on "
+        "reviewed referents as schema.org ClaimReview JSON-LD.",
     )
     export.add_argument(
         "--db",
@@ -145,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite store (default: %(default)s)",
     )
     export.add_argument(
-        "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)"
+        "--format",
+        choices=("jsonl", "csv", "claimreview"),
+        default="jsonl",
+        help="output format: claims as jsonl or csv, or claimreview for reviewed referents (default: %(default)s)",
     )
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
 
@@ -169,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="which set of floors in the --floors file to use, e.g. seeds or dev",
     )
+
+    add_review_commands(commands, parents=[verbosity])  # review, claim, merge, move, split, serve
     return parser
 
 
@@ -178,7 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "eval" and args.floors_key and not args.floors:
         parser.error("--floors-key needs --floors FILE")
     _configure_logging(logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING)
-    command = {"run": _run, "export": _export, "eval": _eval, "fetch": _fetch, "changes": _changes}[args.command]
+    command = getattr(args, "handler", None) or {
+        "run": _run, "export": _export, "eval": _eval, "fetch": _fetch, "changes": _changes,
+    }[args.command]  # fmt: skip
     try:
         return command(args)
     except ConfigError as exc:
@@ -287,20 +296,34 @@ def _changes(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export_claims
-    from .store import Store
-
     if not args.db.is_file():
         print(f"discrepancy: no store at {args.db}; run `discrepancy run` first", file=sys.stderr)
         return 1
-    with Store(args.db) as store:
-        frame = store.claims_frame()
+    write = _claimreview_writer(args.db) if args.format == "claimreview" else _claims_writer(args.db, args.format)
     if args.output is None:
-        export_claims(frame, fmt=args.format, out=sys.stdout)
+        write(sys.stdout)
     else:
         with args.output.open("w", encoding="utf-8", newline="") as out:
-            export_claims(frame, fmt=args.format, out=out)
+            write(out)
     return 0
+
+
+def _claims_writer(db: Path, fmt: str) -> Callable[[TextIO], None]:
+    from .export import export_claims
+    from .store import Store
+
+    with Store(db) as store:
+        frame = store.claims_frame()
+    return lambda out: export_claims(frame, fmt=fmt, out=out)
+
+
+def _claimreview_writer(db: Path) -> Callable[[TextIO], None]:
+    from .claimreview import claimreview_jsonld, write_claimreview
+    from .review import load_view
+
+    view = load_view(Config(db_path=db))
+    documents = claimreview_jsonld(view.comparisons, view.decisions, articles=view.articles)
+    return lambda out: write_claimreview(documents, out)
 
 
 def _eval(args: argparse.Namespace) -> int:

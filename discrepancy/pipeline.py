@@ -2,14 +2,16 @@
 
 Reading this module shows the architecture: each stage is one call. ``run`` is incremental:
 it analyses only articles whose text or pipeline version is new, regroups everything stored,
-and writes the report and the changes page. A rerun with nothing new reads the stored
-grouping back instead of recomputing it, so it never loads spaCy.
+lays the desk's review decisions over the grouping (review.py) and writes the report and the
+changes page. A rerun with nothing new and no new decision reads the stored grouping back
+instead of recomputing it, so it never loads spaCy.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from .config import Config
 from .domain import Domain, load_domain
 from .ingest import load_articles, scan_articles
 from .report import render_report, write_report
+from .review import Decisions, ReviewStore, apply_decisions
 from .store import Store, run_lock
 from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind
 from .wire import independent, mark_carriers
@@ -121,16 +124,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _sha(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def changes_path(config: Config) -> Path:
     """The changes page lives beside the report: reports/changes.md."""
     return config.report_path.with_name("changes.md")
+
+
+def review_fingerprint(decisions: Decisions) -> str:
+    """A hash of every standing review decision; empty when there are none (as in stores before review)."""
+    as_data = dataclasses.asdict(decisions)
+    if not any(as_data.values()):
+        return ""
+    return hashlib.sha256(json.dumps(as_data, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def report_stamp(report: bytes | None, *, review: str) -> str | None:
+    """What a run records of its report: the report's sha256, joined with the review fingerprint if any.
+
+    A review decision changes the stamp, so the next run regroups and renders instead of taking
+    the nothing-new path; without decisions the stamp is the report's plain sha256.
+    """
+    if report is None:
+        return None
+    digest = hashlib.sha256(report)
+    if review:
+        digest.update(b"\0review " + review.encode("ascii"))
+    return digest.hexdigest()
 
 
 def run(
@@ -182,6 +200,9 @@ def run(
                 progress(done, len(todo))
         log.info("%d articles new or changed, %d skipped (unchanged), %d failed", len(todo), skipped, len(failures))
 
+        with ReviewStore(config.db_path) as review:
+            decisions = review.decisions()
+        fingerprint = review_fingerprint(decisions)
         messages = sorted(f.message for f in failures)
         up_to_date = (
             not todo
@@ -191,7 +212,7 @@ def run(
             and previous["failures"] == messages
             and previous["report_path"] == str(config.report_path)
             and previous["report_sha"] is not None
-            and previous["report_sha"] == _sha(config.report_path)
+            and previous["report_sha"] == report_stamp(_read_bytes(config.report_path), review=fingerprint)
         )
         stored_articles = store.load_articles()
         if up_to_date:  # nothing new: the stored grouping is the grouping
@@ -202,11 +223,17 @@ def run(
         else:
             old_failures = previous["failures"] if previous else []
             claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
+            # the desk's merges, moves and dismissals outlive the regrouping
+            claims, comparisons = apply_decisions(claims, comparisons, decisions)
             changes = diff(store.referent_states(), comparisons, failures, previous_failures=old_failures)
             store.save_comparisons(comparisons, claims=claims, changes=changes, run_id=run_id)
         count_claims = sum(1 for c in claims if c.kind is Kind.COUNT)
         report = render_report(
-            comparisons, article_count=len(stored_articles), claim_count=count_claims, failures=failures
+            comparisons,
+            article_count=len(stored_articles),
+            claim_count=count_claims,
+            failures=failures,
+            decisions=decisions,
         )
         if report.encode("utf-8") != _read_bytes(config.report_path):
             write_report(report, config.report_path)
@@ -219,7 +246,7 @@ def run(
             outcome="partial" if failures else "ok",
             articles_skipped=skipped,
             report_path=config.report_path,
-            report_sha=hashlib.sha256(report.encode("utf-8")).hexdigest(),
+            report_sha=report_stamp(report.encode("utf-8"), review=fingerprint),
         )
         if not up_to_date or not changes_path(config).exists():
             write_changes(render_changes(store.run_changes()), changes_path(config))

@@ -17,6 +17,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from .errors import ConfigError
+from .review import Decisions, ReviewItem, review_items
 from .types import ArticleFailure, Claim, ClaimPair, Comparison, GroupStatus, PairRelation, Qualifier
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,22 @@ def _by_label(comparison: Comparison) -> tuple[str, str]:
     return (comparison.referent.label, comparison.referent.id)
 
 
-def _section(comparison: Comparison) -> list[str]:
+def _review_lines(item: ReviewItem) -> list[str]:
+    """'- Review: explained by ana at 2025-01-02T10:00:00+00:00: different dates', then what is new."""
+    line = f"- Review: {item.status_text}"
+    if item.review is not None:
+        line += f" by {_md(item.review.by)} at {_md(item.review.at)}"
+        if item.review.note.strip():
+            line += f": {_md(item.review.note.strip())}"
+    new = {claim.id: claim for claim in item.comparison.referent.claims}
+    fresh = [_md(_who(new[claim])) for claim in item.new_claims if claim in new]
+    return [line] + ([f"- New since review: {'; '.join(fresh)}"] if fresh else [])
+
+
+def _section(comparison: Comparison, item: ReviewItem | None = None) -> list[str]:
     lines = [f"## {_md(comparison.referent.label)}", ""]
+    if item is not None:
+        lines += _review_lines(item)
     lines += [f"- Note: {_md(note)}" for note in comparison.notes]
     relations = Counter(PairRelation(pair.relation) for pair in comparison.pairs)
     if comparison.pairs:
@@ -206,8 +221,12 @@ def _section(comparison: Comparison) -> list[str]:
     return lines
 
 
-def _short_table(comparisons: Sequence[Comparison], *, single: bool) -> list[str]:
-    rows = []
+def _short_table(
+    comparisons: Sequence[Comparison], *, single: bool, reviews: dict[str, ReviewItem] | None = None
+) -> list[str]:
+    """A row per referent; a Review column when one of them has been reviewed (and no longer diverges)."""
+    reviews = {c.referent.id: reviews[c.referent.id] for c in comparisons if c.referent.id in (reviews or {})}
+    rows: list[tuple[str, ...]] = []
     for comparison in sorted(comparisons, key=_by_label):
         claims = comparison.referent.claims
         value = value_words(claims[0]) if len(claims) == 1 else _interval(comparison.low, comparison.high)
@@ -217,8 +236,21 @@ def _short_table(comparisons: Sequence[Comparison], *, single: bool) -> list[str
             rows.append((_md(comparison.referent.label), _md(value), _md(speakers), _md(articles)))
         else:
             rows.append((_md(comparison.referent.label), _md(value), str(len(claims)), _md(articles)))
-    headers = ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
+        if reviews:
+            item = reviews.get(comparison.referent.id)
+            rows[-1] += (_review_cell(item) if item else "unreviewed",)
+    headers: tuple[str, ...] = (
+        ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
+    )
+    if reviews:
+        headers += ("Review",)
     return [_table(rows, headers), ""]
+
+
+def _review_cell(item: ReviewItem) -> str:
+    if item.review is None or not item.review.note.strip():
+        return item.status_text
+    return _md(f"{item.status_text}: {item.review.note.strip()}")
 
 
 def render_report(
@@ -227,17 +259,30 @@ def render_report(
     article_count: int,
     claim_count: int,
     failures: Sequence[ArticleFailure] = (),
+    decisions: Decisions | None = None,
 ) -> str:
-    """The markdown report. The same inputs give the same text, byte for byte."""
+    """The markdown report. The same inputs give the same text, byte for byte.
+
+    With the desk's ``decisions`` each referent shows its review status and note, and the diverging
+    ones come in review order: updated since review, then open, then settled.
+    """
     groups: dict[GroupStatus, list[Comparison]] = {status: [] for status in GroupStatus}
     for comparison in comparisons:
         groups[GroupStatus(comparison.status)].append(comparison)
-    diverging = sorted(groups[GroupStatus.DIVERGES], key=_diverging_order)
+    reviews: dict[str, ReviewItem] = {}
+    if decisions is None:
+        diverging = sorted(groups[GroupStatus.DIVERGES], key=_diverging_order)
+    else:
+        items = review_items(comparisons, decisions)
+        reviews = {item.comparison.referent.id: item for item in items}
+        diverging = [item.comparison for item in items if item.comparison.status is GroupStatus.DIVERGES]
 
     summary = (
         f"{_plural(article_count, 'article')}, {_plural(claim_count, 'count claim')}, "
         f"{_plural(len(comparisons), 'referent')}, {len(diverging)} diverging."
     )
+    if decisions is not None:
+        summary += f" {sum(1 for item in reviews.values() if item.is_open)} open for review."
     if failures:
         summary += f" {_plural(len(failures), 'article')} could not be read."
     lines = ["# Discrepancies in counted quantities", "", summary, ""]
@@ -250,17 +295,21 @@ def render_report(
                 str(len(c.referent.claims)),
                 _md(", ".join(c.sides) or MISSING),
             )
+            + ((reviews[c.referent.id].status_text,) if decisions is not None else ())
             for c in diverging
         ]
-        lines += [_table(rows, ("Referent", "Values", "Spread", "Claims", "Sides")), ""]
+        headers = ("Referent", "Values", "Spread", "Claims", "Sides")
+        lines += [_table(rows, headers + (("Review",) if decisions is not None else ())), ""]
     else:
         lines += ["No referent has diverging figures.", ""]
     for comparison in diverging:
-        lines += _section(comparison)
-    if groups[GroupStatus.AGREES]:
-        lines += ["## Agreeing referents", "", *_short_table(groups[GroupStatus.AGREES], single=False)]
-    if groups[GroupStatus.SINGLE]:
-        lines += ["## Single-source referents", "", *_short_table(groups[GroupStatus.SINGLE], single=True)]
+        lines += _section(comparison, reviews.get(comparison.referent.id))
+    for status, heading, single in (
+        (GroupStatus.AGREES, "## Agreeing referents", False),
+        (GroupStatus.SINGLE, "## Single-source referents", True),
+    ):
+        if groups[status]:
+            lines += [heading, "", *_short_table(groups[status], single=single, reviews=reviews)]
     if failures:
         lines += ["## Articles that failed", ""]
         lines += [f"- {_md(f.message)}" for f in sorted(failures, key=lambda f: (f.path, f.message))]

@@ -505,12 +505,12 @@ class Store:
                     ],
                 )
             conn.executemany(
-                "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ?, carried_by = ? "
-                'WHERE article = ? AND start = ? AND "end" = ?',
+                "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ?, carried_by = ?, "
+                'claim_date = ? WHERE article = ? AND start = ? AND "end" = ?',
                 [
                     (claim.referent, claim.referent_label,
                      claim.referent_status and GroupStatus(claim.referent_status).value,
-                     json.dumps(list(claim.carried_by)), *_claim_key(claim))
+                     json.dumps(list(claim.carried_by)), claim.claim_date, *_claim_key(claim))
                     for claim in claims
                     if claim.referent is not None or claim.carried_by
                 ],
