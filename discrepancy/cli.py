@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"folder (default {DEFAULT_ARTICLES}); may be repeated",
     )
     run.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="analyse new articles in N worker processes (default: %(default)s)",
+    )
+    run.add_argument(
         "--wait",
         type=float,
         default=30.0,
@@ -226,7 +233,7 @@ def _configure_logging(level: int) -> None:
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
 
-    config = Config(db_path=args.db, report_path=args.report, encoding=args.encoding)
+    config = Config(db_path=args.db, report_path=args.report, encoding=args.encoding, jobs=args.jobs)
     paths = args.paths or [DEFAULT_ARTICLES]
     progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     result = run(

@@ -63,15 +63,10 @@ def pipeline_version(domain_dir: Path) -> str:
 def analyse_article(article: Article, *, config: Config, domain: Domain) -> list[Claim]:
     """Extract, attribute, date and scope the numbers of one article."""
     # spaCy takes about a second to load: imported here so that a rerun with nothing new skips it.
-    from .attribute import attribute_claims
-    from .extract import extract_claims
-    from .group import describe_scope
     from .nlp import parse_article
+    from .parallel import claims_of
 
-    parsed = parse_article(article, model=config.spacy_model)
-    claims = list(extract_claims(parsed, domain=domain))
-    claims = list(attribute_claims(parsed, claims, domain=domain))
-    return list(describe_scope(parsed, claims, domain=domain))
+    return claims_of(parse_article(article, model=config.spacy_model), domain=domain)
 
 
 def compare_all(
@@ -113,9 +108,9 @@ def analyse(paths: Iterable[Path], *, config: Config) -> Analysis:
     """Read and analyse articles without touching the store or the report."""
     domain = load_domain(config.domain_dir)
     articles, failures = load_articles(paths, config=config)
-    claims: list[Claim] = []
-    for article in articles:
-        claims.extend(analyse_article(article, config=config, domain=domain))
+    from .parallel import analyse_many
+
+    claims = [claim for _, found in analyse_many(articles, config=config, domain=domain) for claim in found]
     claims, comparisons = compare_all(articles, claims, domain=domain)
     return Analysis(tuple(articles), tuple(claims), tuple(comparisons), tuple(failures))
 
@@ -191,8 +186,9 @@ def run(
             # stored articles whose files are not given: reanalysed from their stored text
             todo += [a for a in store.load_articles() if a.name not in seen and a.name not in current]
         added_claims = 0
-        for done, article in enumerate(todo, 1):
-            claims = analyse_article(article, config=config, domain=domain)
+        from .parallel import analyse_many
+
+        for done, (article, claims) in enumerate(analyse_many(todo, config=config, domain=domain), 1):
             raw = scan.raw_hashes.get(article.name, stored[article.name].raw_hash if article.name in stored else None)
             store.save_article(article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw)
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
