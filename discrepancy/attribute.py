@@ -43,6 +43,10 @@ GENERIC_SOURCES = {
 _HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.\- ]{1,40}?)\s*:\s+\S")
 
 
+def _plain(token: Token) -> str:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1].text
+
+
 def _entity_phrase(token: Token) -> Span | None:
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end and ent.label_ in {"ORG", "PERSON"}:
@@ -159,9 +163,8 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         person = persons[-1]
         name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
         name = re.sub(r"['’]s$", "", name)
-        org_text = tokens.doc[tokens.start : person.start].text.strip(" ,") or None
-        if org_text:
-            org_text = _strip_phrase(re.sub(r"['’]s\b", "", org_text)) or None
+        organisations = [e for e in tokens.ents if e.label_ == "ORG" and e.end <= person.start]
+        org_text = _strip_phrase(re.sub(r"['’]s\b", "", organisations[0].text)) if organisations else None
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.person_side.get(last)
     text = _strip_phrase(tokens.text)
@@ -322,6 +325,9 @@ class _Attributor:
             return self.last_source if subject.lower_ in {"it", "they"} else None
         phrase = _phrase(subject)
         result = _speaker_from_tokens(phrase, self.people)
+        if result[2] is None:  # "Kyrylo Budanov, Head of Defence Intelligence of Ukraine": the apposition says
+            described = " ".join(_plain(c) for c in subject.children if c.dep_ == "appos")
+            result = (result[0], result[1], self.people.side_of(described) if described else None)
         if any(e.label_ == "PERSON" for e in phrase.ents):
             self.last_person = result
         self.last_source = result

@@ -129,7 +129,8 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
         alias = _alias_in(phrase.text, domain.place_aliases)
         if alias:
             found.append(alias)
-    return found
+    # "Russia's Kursk region" names one place: the larger one only locates the smaller
+    return [p for p in found if not any(p in domain.place_ancestors(other) for other in found)]
 
 
 _PARTIAL = {"mostly", "mainly", "largely", "primarily", "partly", "chiefly"}
