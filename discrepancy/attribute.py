@@ -213,8 +213,8 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
 
 
 INANIMATE_SUBJECTS = {
-    "information", "data", "indications", "indication", "reports", "report", "figures", "figure", "estimates",
-    "estimate", "evidence", "intelligence", "numbers", "number", "list", "count", "toll", "footage", "it", "this",
+    "information", "data", "indications", "indication", "figures", "figure",
+    "evidence", "intelligence", "numbers", "number", "list", "count", "toll", "footage", "it", "this",
 }  # fmt: skip
 
 
@@ -222,12 +222,29 @@ def _is_reporting(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in REPORTING_VERBS
 
 
+FRAME_DEPS = {"prep", "npadvmod"}
+CONTRASTIVE = {"while", "whereas", "although", "though"}
+
+
+FRAME_OPENERS = {"following", "after", "before", "since", "amid", "despite", "during", "as", "when", "with", "in"}
+
+
+def _is_frame(child: Token) -> bool:
+    """A fronted phrase that sets the scene ("Following the quakes that left 4,000 dead, ...")."""
+    first = child.left_edge
+    return first.i == sentence_of(child).start and first.lower_ in FRAME_OPENERS
+
+
 def _reporting_verbs(token: Token) -> list[Token]:
     """Reporting verbs above a number, nearest first; "..., surpass 20,000, warns WHO" adds the coordinated verb."""
     verbs = []
     node = token
     while node.head.i != node.i:
-        node = node.head
+        child, node = node, node.head
+        if child.dep_ in FRAME_DEPS | {"advcl"} and child.i < node.i and _is_frame(child):
+            break  # "Following the quakes that left 4,000 dead, the WHO warned ...": a fronted frame, not the content
+        if child.dep_ == "advcl" and any(m.lower_ in CONTRASTIVE for m in child.children if m.dep_ == "mark"):
+            break  # "..., while independent estimates put the crowd at 250,000": the writer's aside
         if _is_reporting(node):
             verbs.append(node)
         verbs.extend(c for c in node.children if c.dep_ == "conj" and c.i > token.i and _is_reporting(c))
@@ -255,6 +272,7 @@ SPEAKER_NOUNS = {
     "governor", "mayor", "chief", "secretary", "director", "head", "commander", "service", "committee",
     "observatory", "group", "organisation", "organization", "county", "state", "city", "country", "survey",
     "diplomat", "leader", "officer", "representative", "prosecutor", "coroner", "hospital", "union", "bureau",
+    "estimate", "report", "survey", "study", "analysis", "statistic", "tally",
 }  # fmt: skip
 
 
@@ -265,6 +283,8 @@ def _is_speaker(subject: Token) -> bool:
         return False
     if subject.lower_ in {"he", "she", "they", "it"}:
         return True
+    if subject.text.isupper() and len(subject.text) >= 2 and subject.text.isalpha():
+        return True  # an acronym: "warns WHO"
     if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in phrase.ents):
         return True
     return subject.lemma_.lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"

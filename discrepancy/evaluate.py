@@ -235,7 +235,14 @@ def speakers_match(gold: str | None, system: str | None) -> bool:
     system_words = [aliases.get(w, w) for w in _norm(system).split() if w not in _TITLES | _GENERIC]
     if not gold_words or not system_words:
         return False
-    return gold_words[-1] == system_words[-1] or bool(set(gold_words) & set(system_words))
+    if gold_words[-1] == system_words[-1] or set(gold_words) & set(system_words):
+        return True
+    return _initials(gold) == _norm(system) or _initials(system) == _norm(gold)  # "WHO" = World Health Organization
+
+
+def _initials(name: str) -> str:
+    words = [w for w in _norm(name).split() if w not in {"of", "the", "and", "for"}]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def sides_match(gold: str | None, system: str | None) -> bool:
