@@ -345,6 +345,9 @@ class _Attributor:
             return self.last_source if subject.lower_ in {"it", "they"} else None
         phrase = _phrase(subject)
         result = _speaker_from_tokens(phrase, self.people)
+        earlier = self._earlier_description(subject)
+        if earlier:
+            result = (earlier, result[1], result[2] or self.people.side_of(earlier))
         if result[2] is None:  # "Kyrylo Budanov, Head of Defence Intelligence of Ukraine": the apposition says
             described = " ".join(_plain(c) for c in subject.children if c.dep_ == "appos")
             result = (result[0], result[1], self.people.side_of(described) if described else None)
@@ -352,6 +355,22 @@ class _Attributor:
             self.last_person = result
         self.last_source = result
         return result
+
+    def _earlier_description(self, subject: Token) -> str | None:
+        """ "The official told the AP" after "a D.C. official told the AP": the fuller earlier description."""
+        determiners = [c for c in subject.children if c.dep_ == "det"]
+        if subject.pos_ != "NOUN" or len(list(subject.lefts)) != 1 or not determiners or determiners[0].lower_ != "the":
+            return None
+        before = self.parsed.doc.text[: subject.idx]
+        noun = re.escape(subject.text)
+        patterns = (
+            rf"\b[Aa]n?\s+((?:[\w.'’-]+\s+){{1,3}}{noun})\b",  # "a D.C. official"
+            rf"\b[Aa]n?\s+({noun}\s+of\s+(?:[\w'’-]+\s+){{0,3}}[\w'’-]+)",  # "a team of British crowd scientists"
+        )
+        found = [m for pattern in patterns for m in re.finditer(pattern, before)]
+        if not found:
+            return None
+        return max(found, key=lambda m: m.start()).group(1)
 
     def speakers_before(self, position: int) -> None:
         """Track named speakers in sentences up to ``position`` so pronouns resolve."""
@@ -428,7 +447,28 @@ class _Attributor:
             subject = _subject(verb)
             if subject is not None and subject.lower_ in PRONOUNS and self.last_person:
                 return Attribution(*self.last_person, via=article.via, anchor=verb.idx)
+        opened = self._open_quote(claim.start)
+        if opened is not None:
+            return opened
         return Attribution(self._own_voice(claim), None, None, article.via, None)
+
+    def _open_quote(self, position: int) -> Attribution | None:
+        """A number inside a quotation opened in an earlier sentence: the speaker who opened it."""
+        text = self.parsed.doc.text
+        paragraph = text.rfind("\n", 0, position) + 1
+        segment = text[paragraph:position]
+        if segment.count("“") <= segment.count("”"):
+            return None
+        opening = paragraph + segment.rfind("“")
+        for sent in self.sentences:
+            if sent.start_char <= opening < sent.end_char:
+                for token in sent:
+                    if token.idx < opening and _is_reporting(token):
+                        subject = _subject(token)
+                        resolved = self._resolve(subject, token) if subject is not None else None
+                        if resolved:
+                            return Attribution(*resolved, via=self.parsed.article.via, anchor=token.idx)
+        return None
 
     def _own_voice(self, claim: Claim) -> str | None:
         """Unattributed text speaks for the outlet, or for the source it credits from the credit line on."""
