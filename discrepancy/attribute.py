@@ -272,7 +272,7 @@ SPEAKER_NOUNS = {
     "governor", "mayor", "chief", "secretary", "director", "head", "commander", "service", "committee",
     "observatory", "group", "organisation", "organization", "county", "state", "city", "country", "survey",
     "diplomat", "leader", "officer", "representative", "prosecutor", "coroner", "hospital", "union", "bureau",
-    "estimate", "report", "survey", "study", "analysis", "statistic", "tally",
+    "estimate", "report", "study", "analysis", "statistic", "tally",
 }  # fmt: skip
 
 
