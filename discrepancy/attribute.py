@@ -190,7 +190,8 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return name, None, side
     words = text.split()
     if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:
-        actor = people.side_of(" ".join(words[:-1]))
+        # "US estimates", "Turkish authorities": only when the rest of the phrase names the country
+        actor = people.domain.actor_aliases.get(" ".join(words[:-1]).lower())
         if actor:
             return (
                 f"{actor} government" if words[-1].lower() != "officials" else f"{actor} officials",
