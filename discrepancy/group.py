@@ -260,7 +260,9 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
                 name, role = domain.classes[word]
                 thing = None if role == "outcome" else name
                 if role == "outcome":
-                    return name
+                    # "74 of the 97 victims have been identified": what then happened to them
+                    after = _outcome(_attached(noun), number, domain)
+                    return f"{name} {after}" if after and after != name else name
                 break
         else:
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
