@@ -261,7 +261,8 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
                 thing = None if role == "outcome" else name
                 if role == "outcome":
                     # "74 of the 97 victims have been identified": what then happened to them
-                    after = _outcome(_attached(noun), number, domain)
+                    verbs = [t for t in _attached(noun) if t.pos_ in {"VERB", "ADJ"}]
+                    after = _outcome(verbs, number, domain)
                     return f"{name} {after}" if after and after != name else name
                 break
         else:
