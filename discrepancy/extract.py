@@ -138,7 +138,9 @@ _VAGUE_CACHE: dict[int, re.Pattern[str]] = {}
 
 def find_numbers(text: str, *, domain: Domain) -> list[NumberSpan]:
     """Numbers in a sentence, with ranges ("between 11,000 and 12,000") merged."""
-    vague_re = _VAGUE_CACHE.setdefault(id(domain), _vague_re(domain))
+    vague_re = _VAGUE_CACHE.get(id(domain))
+    if vague_re is None:
+        vague_re = _VAGUE_CACHE[id(domain)] = _vague_re(domain)
     spans: list[NumberSpan] = []
     taken: list[tuple[int, int]] = []
     for match in vague_re.finditer(text):
