@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from .dates import find_dates
 from .domain import Domain
-from .nlp import ParsedArticle, sentence_of
+from .nlp import ParsedArticle, entities_in, entity_of, sentence_of
 from .types import Claim
 
 REPORTING_VERBS = {
@@ -48,10 +48,8 @@ def _plain(token: Token) -> str:
 
 
 def _entity_phrase(token: Token) -> Span | None:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in {"ORG", "PERSON"}:
-            return ent
-    return None
+    entity = entity_of(token)
+    return entity if entity is not None and entity.label_ in {"ORG", "PERSON"} else None
 
 
 def _phrase(token: Token) -> Span:
@@ -59,7 +57,7 @@ def _phrase(token: Token) -> Span:
     doc = token.doc
     for child in token.rights:
         if child.dep_ == "appos" and any(
-            e.label_ == "PERSON" for e in doc[child.left_edge.i : child.right_edge.i + 1].ents
+            e.label_ == "PERSON" for e in entities_in(doc[child.left_edge.i : child.right_edge.i + 1])
         ):
             return doc[token.left_edge.i : child.right_edge.i + 1]
     start = token.i
@@ -91,7 +89,7 @@ class _ArticleSpeakers:
         self.full_names: dict[str, str] = {}
         self.person_side: dict[str, str] = {}
         doc = parsed.doc
-        for ent in doc.ents:
+        for ent in entities_in(doc):
             if ent.label_ != "PERSON":
                 continue
             name = TITLES.sub("", ent.text.strip()).strip(" ,.'’")
@@ -149,8 +147,8 @@ class Attribution:
 
 def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
     """(speaker, speaker_org, side) from a subject phrase like "Pentagon press secretary Maj Gen Pat Ryder"."""
-    persons = [e for e in tokens.ents if e.label_ == "PERSON"]
-    orgs = [e for e in tokens.ents if e.label_ in {"ORG", "GPE", "NORP"}]
+    persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
+    orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
     side = people.side_of(tokens.text)
     if not persons:
         last_word = tokens.text.split()[-1] if tokens.text.split() else ""
@@ -163,7 +161,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         person = persons[-1]
         name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
         name = re.sub(r"['’]s$", "", name)
-        organisations = [e for e in tokens.ents if e.label_ == "ORG" and e.end <= person.start]
+        organisations = [e for e in entities_in(tokens) if e.label_ == "ORG" and e.end <= person.start]
         org_text = _strip_phrase(re.sub(r"['’]s\b", "", organisations[0].text)) if organisations else None
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.person_side.get(last)
@@ -206,7 +204,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
     is_country = (
-        any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in tokens.ents) or bare == actor
+        any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in entities_in(tokens)) or bare == actor
     )
     if actor and is_country:
         return f"{actor} government", None, actor
@@ -257,7 +255,7 @@ def _governing_verb(token: Token) -> Token | None:
     verbs = _reporting_verbs(token)
     for verb in verbs:  # a named person wins: "Kirby said Washington believes ..."
         subject = _subject(verb)
-        if subject is not None and any(e.label_ == "PERSON" for e in _phrase(subject).ents):
+        if subject is not None and any(e.label_ == "PERSON" for e in entities_in(_phrase(subject))):
             return verb
     for verb in verbs:
         subject = _subject(verb)
@@ -286,7 +284,7 @@ def _is_speaker(subject: Token) -> bool:
         return True
     if subject.text.isupper() and len(subject.text) >= 2 and subject.text.isalpha():
         return True  # an acronym: "warns WHO"
-    if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in phrase.ents):
+    if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in entities_in(phrase)):
         return True
     return subject.lemma_.lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
 
@@ -352,7 +350,7 @@ class _Attributor:
         if result[2] is None:  # "Kyrylo Budanov, Head of Defence Intelligence of Ukraine": the apposition says
             described = " ".join(_plain(c) for c in subject.children if c.dep_ == "appos")
             result = (result[0], result[1], self.people.side_of(described) if described else None)
-        if any(e.label_ == "PERSON" for e in phrase.ents):
+        if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         self.last_source = result
         return result
@@ -389,7 +387,7 @@ class _Attributor:
                         self.last_source = _speaker_from_tokens(_phrase(subject), self.people)
                     if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
-                        is_person = any(e.label_ == "PERSON" for e in phrase.ents) or (
+                        is_person = any(e.label_ == "PERSON" for e in entities_in(phrase)) or (
                             subject.pos_ == "PROPN"
                             and subject.ent_type_ in {"PERSON", ""}
                             and self.people.find_full_name(subject.text) is not None
@@ -420,9 +418,9 @@ class _Attributor:
             # "Organizers expected 500,000, according to Deputy Mayor Kevin Donahue": the named person is the source
             subject = _subject(verb)
             subject_is_person = subject is not None and any(
-                e.label_ == "PERSON" for e in _phrase(subject).ents
+                e.label_ == "PERSON" for e in entities_in(_phrase(subject))
             )
-            if not subject_is_person and any(e.label_ == "PERSON" for e in _phrase(according).ents):
+            if not subject_is_person and any(e.label_ == "PERSON" for e in entities_in(_phrase(according))):
                 verb = None
         if verb is not None:
             subject = _subject(verb)

@@ -20,7 +20,7 @@ from spacy.tokens import Span, Token
 from .dates import find_dates
 from .domain import Domain
 from .extract import counted_token
-from .nlp import ParsedArticle, sentence_of
+from .nlp import ParsedArticle, entities_in, sentence_of
 from .types import Article, Claim, Kind, Referent, ReferentKey
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
@@ -119,7 +119,7 @@ def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
 def _place_in(phrase: Span, domain: Domain) -> list[str]:
     """Places a phrase names, from data/domain aliases or place entities ("eastern Russia" -> Russia)."""
     found: list[str] = []
-    for ent in phrase.ents:
+    for ent in entities_in(phrase):
         if ent.label_ in _PLACE_LABELS:
             text = phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text
             place = _canonical_place(text, domain)
@@ -174,7 +174,7 @@ def _places(
                 groups.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
     for subject in subjects:  # "Turkey, Syria earthquake death toll surpasses 15,000": both, so neither
         named = {
-            e.text for e in subject.doc[subject.left_edge.i : subject.i + 1].ents if e.label_ in _PLACE_LABELS
+            e.text for e in entities_in(subject.doc[subject.left_edge.i : subject.i + 1]) if e.label_ in _PLACE_LABELS
         }
         if len(named) > 1:
             groups.append(sorted(named))
@@ -202,7 +202,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
             if child.dep_ != "nsubj":
                 continue
             phrase = child.doc[child.left_edge.i : child.i + 1]
-            countries = {_canonical_place(e.text, domain) for e in phrase.ents if e.label_ in {"GPE", "NORP"}}
+            countries = {_canonical_place(e.text, domain) for e in entities_in(phrase) if e.label_ in {"GPE", "NORP"}}
             countries |= {  # "The Syrian Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase

@@ -63,3 +63,36 @@ def sentence_of(token: Token) -> Span:
         doc.user_data["sentence_ends"] = [s.end for s in sentences]
     index = bisect.bisect_right(starts, token.i) - 1
     return doc[starts[index] : doc.user_data["sentence_ends"][index]]
+
+
+def entities_in(span: Span | Doc) -> list[Span]:
+    """Named entities inside a span, from a list kept per document (``span.ents`` rebuilds it each time)."""
+    doc = span if isinstance(span, Doc) else span.doc
+    entities = doc.user_data.get("entities")
+    if entities is None:
+        entities = doc.user_data["entities"] = list(doc.ents)
+        doc.user_data["entity_starts"] = [e.start for e in entities]
+    if isinstance(span, Doc):
+        return entities
+    first = bisect.bisect_left(doc.user_data["entity_starts"], span.start)
+    found = []
+    for entity in entities[first:]:
+        if entity.start >= span.end:
+            break
+        if entity.end <= span.end:
+            found.append(entity)
+    return found
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity a token belongs to, if any."""
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    entities_in(doc)
+    index = bisect.bisect_right(doc.user_data["entity_starts"], token.i) - 1
+    if index >= 0:
+        entity = doc.user_data["entities"][index]
+        if entity.start <= token.i < entity.end:
+            return entity
+    return None
