@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from .dates import find_dates
 from .domain import Domain
-from .nlp import ParsedArticle, entities_in, entity_of, sentence_of
+from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of
 from .types import Claim
 
 REPORTING_VERBS = {
@@ -218,7 +218,7 @@ INANIMATE_SUBJECTS = {
 
 
 def _is_reporting(token: Token) -> bool:
-    return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in REPORTING_VERBS
+    return token.pos_ in {"VERB", "AUX"} and lemma(token).lower() in REPORTING_VERBS
 
 
 FRAME_DEPS = {"prep", "npadvmod"}
@@ -286,12 +286,12 @@ def _is_speaker(subject: Token) -> bool:
         return True  # an acronym: "warns WHO"
     if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in entities_in(phrase)):
         return True
-    return subject.lemma_.lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
+    return lemma(subject).lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
 
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
-        if child.lemma_ in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
+        if lemma(child) in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
             quoted = [c for c in child.children if c.dep_ == "dobj" and _is_speaker(c)]
             if quoted:
                 return quoted[0]
@@ -379,7 +379,7 @@ class _Attributor:
             for token in sent:
                 if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Trump used ..."
-                if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                if lemma(token).lower() in REPORTING_VERBS and token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None:
                         continue
@@ -488,7 +488,7 @@ class _Attributor:
         following = [s for s in self.sentences if s.start >= sent.end][:2]
         for other in following:
             for token in other:
-                if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                if lemma(token).lower() in REPORTING_VERBS and token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is not None:
                         resolved = self._resolve(subject, token)

@@ -19,7 +19,7 @@ with warnings.catch_warnings():
     from quantulum3 import parser as quantulum
 
 from .domain import Domain
-from .nlp import ParsedArticle, sentence_of
+from .nlp import ParsedArticle, lemma, sentence_of
 from .types import Claim, Kind, Qualifier
 
 _UNITS = [
@@ -369,7 +369,7 @@ def _distributive_multiplier(found, index: int, text: str, noun) -> int | None: 
         other, _, _, _, other_noun, _kind = found[candidate]
         if other.vague or not other.value or other.value > 100 or other_noun is None:
             continue
-        if noun is not None and other_noun.lemma_ == noun.lemma_:
+        if noun is not None and lemma(other_noun) == lemma(noun):
             continue
         if other_noun.tag_ not in {"NNS", "NNPS"}:
             continue

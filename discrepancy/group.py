@@ -20,7 +20,7 @@ from spacy.tokens import Span, Token
 from .dates import find_dates
 from .domain import Domain
 from .extract import counted_token
-from .nlp import ParsedArticle, entities_in, sentence_of
+from .nlp import ParsedArticle, entities_in, lemma, sentence_of
 from .types import Article, Claim, Kind, Referent, ReferentKey
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
@@ -92,7 +92,7 @@ def _actor_of(noun: Token | None, clause: list[Token], domain: Domain) -> str | 
         if child.dep_ == "prep" and child.lower_ in _ACTOR_PREPOSITIONS:
             candidates.extend(c.text for c in child.children if c.dep_ == "pobj")
     verb = noun.head
-    if verb.pos_ == "VERB" and verb.lemma_ in {"send", "deploy", "dispatch", "move", "transfer", "supply"}:
+    if verb.pos_ == "VERB" and lemma(verb) in {"send", "deploy", "dispatch", "move", "transfer", "supply"}:
         candidates.extend(_plain(c) for c in verb.children if c.dep_ == "nsubj")
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ == "from":
@@ -209,7 +209,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
                 if t.lower_ in domain.actor_aliases
                 and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
             }
-            is_toll = domain.classes.get(child.lemma_.lower(), ("", ""))[1] == "outcome"
+            is_toll = domain.classes.get(lemma(child).lower(), ("", ""))[1] == "outcome"
             if len(countries) == 1 and not is_toll:
                 return countries.pop()
             return None
@@ -219,7 +219,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
 def _outcome(tokens: Iterable[Token], number: Token, domain: Domain) -> str | None:
     found = []
     for token in tokens:
-        for word in (token.lower_, token.lemma_.lower()):
+        for word in (token.lower_, lemma(token).lower()):
             entry = domain.classes.get(word)
             if entry and entry[1] == "outcome":
                 found.append((abs(token.i - number.i), entry[0]))
@@ -255,7 +255,7 @@ def _right_window(token: Token, size: int = 6) -> list[Token]:
 def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
     thing = None
     if noun is not None:
-        for word in (noun.lower_, noun.lemma_.lower()):
+        for word in (noun.lower_, lemma(noun).lower()):
             if word in domain.classes:
                 name, role = domain.classes[word]
                 thing = None if role == "outcome" else name
@@ -267,7 +267,7 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
                 break
         else:
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
-                thing = noun.lemma_.lower()
+                thing = lemma(noun).lower()
     if thing is None or thing in GENERIC_CLASSES:
         return (
             _outcome(_right_window(noun or number), number, domain)
@@ -285,7 +285,7 @@ def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
     for token in clause:
         if token.lower_ in _SUBSET_WORDS and token.dep_ == "amod" and token.head.i != number.i:
             parts.append(token.lower_)
-        entry = domain.classes.get(token.lower_) or domain.classes.get(token.lemma_.lower())
+        entry = domain.classes.get(token.lower_) or domain.classes.get(lemma(token).lower())
         if entry and entry[1] == "event":
             occasions.append((abs(token.i - number.i), entry[0]))
         in_full_date = token.ent_type_ == "DATE" and token.ent_iob_ == "I"  # "February 6, 2023"
