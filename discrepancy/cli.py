@@ -16,7 +16,7 @@ from . import __version__
 from .config import Config
 from .errors import ConfigError, DiscrepancyError
 from .review_cli import add_review_commands
-from .types import ArticleFailure, GroupStatus, Kind
+from .types import ArticleFailure
 
 DEFAULT_ARTICLES = Path("data/articles")
 DEFAULTS = Config()
@@ -247,10 +247,8 @@ def _run(args: argparse.Namespace) -> int:
     analysis = result.analysis
     _print_failures(analysis.failures, quiet=args.quiet)
     if not args.quiet:
-        claims = sum(1 for claim in analysis.claims if claim.kind == Kind.COUNT)
-        diverging = sum(1 for c in analysis.comparisons if c.status == GroupStatus.DIVERGES)
         print(
-            f"{len(analysis.articles)} articles, {claims} count claims, {diverging} diverging referents;"
+            f"{result.articles} articles, {result.claims} count claims, {result.diverging} diverging referents;"
             f" report: {result.report_path}"
         )
     return 1 if analysis.failures else 0

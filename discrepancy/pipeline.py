@@ -50,6 +50,10 @@ class RunResult:
     report_path: Path
     new: int = 0  # articles analysed in this run (new, edited or due to a new pipeline version)
     skipped: int = 0  # articles already stored with this text and pipeline version
+    # what the store holds after the run; on a rerun with nothing new ``analysis`` holds only the failures
+    articles: int = 0
+    claims: int = 0
+    diverging: int = 0
 
 
 def pipeline_version(domain_dir: Path) -> str:
@@ -187,9 +191,12 @@ def run(
             # stored articles whose files are not given: reanalysed from their stored text
             todo += [a for a in store.load_articles() if a.name not in seen and a.name not in current]
         added_claims = 0
-        from .parallel import analyse_many
+        found = ()
+        if todo:  # spaCy loads only when there is something to parse
+            from .parallel import analyse_many
 
-        for done, (article, claims) in enumerate(analyse_many(todo, config=config, domain=domain), 1):
+            found = analyse_many(todo, config=config, domain=domain)
+        for done, (article, claims) in enumerate(found, 1):
             raw = scan.raw_hashes.get(article.name, stored[article.name].raw_hash if article.name in stored else None)
             store.save_article(article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw)
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
@@ -211,29 +218,28 @@ def run(
             and previous["report_sha"] is not None
             and previous["report_sha"] == report_stamp(_read_bytes(config.report_path), review=fingerprint)
         )
-        stored_articles = store.load_articles()
-        if up_to_date:  # nothing new: the stored grouping is the grouping
-            claims = store.load_claims()
-            # as compare_all builds them: the claims inside a comparison carry no status of their own
-            compared = [dataclasses.replace(c, referent_status=None) for c in compared_claims(claims)]
-            comparisons = store.load_comparisons(compared)
+        if up_to_date:  # nothing new: the stored grouping and the report on disk stand
+            report_sha = previous["report_sha"]
+            stored_articles, claims, comparisons = [], [], []
         else:
+            stored_articles = store.load_articles()
             old_failures = previous["failures"] if previous else []
             claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
             # the desk's merges, moves and dismissals outlive the regrouping
             claims, comparisons = apply_decisions(claims, comparisons, decisions)
             changes = diff(store.referent_states(), comparisons, failures, previous_failures=old_failures)
             store.save_comparisons(comparisons, claims=claims, changes=changes, run_id=run_id)
-        count_claims = sum(1 for c in claims if c.kind is Kind.COUNT)
-        report = render_report(
-            comparisons,
-            article_count=len(stored_articles),
-            claim_count=count_claims,
-            failures=failures,
-            decisions=decisions,
-        )
-        if report.encode("utf-8") != _read_bytes(config.report_path):
-            write_report(report, config.report_path)
+            count_claims = sum(1 for c in claims if c.kind is Kind.COUNT)
+            report = render_report(
+                comparisons,
+                article_count=len(stored_articles),
+                claim_count=count_claims,
+                failures=failures,
+                decisions=decisions,
+            )
+            if report.encode("utf-8") != _read_bytes(config.report_path):
+                write_report(report, config.report_path)
+            report_sha = report_stamp(report.encode("utf-8"), review=fingerprint)
         store.finish_run(
             run_id,
             ended=_now(),
@@ -243,12 +249,22 @@ def run(
             outcome="partial" if failures else "ok",
             articles_skipped=skipped,
             report_path=config.report_path,
-            report_sha=report_stamp(report.encode("utf-8"), review=fingerprint),
+            report_sha=report_sha,
         )
         if not up_to_date or not changes_path(config).exists():
             write_changes(render_changes(store.run_changes()), changes_path(config))
+        article_count, claim_count, diverging = store.summary()
     analysis = Analysis(tuple(stored_articles), tuple(claims), tuple(comparisons), tuple(failures))
-    return RunResult(analysis, run_id, config.report_path, new=len(todo), skipped=skipped)
+    return RunResult(
+        analysis,
+        run_id,
+        config.report_path,
+        new=len(todo),
+        skipped=skipped,
+        articles=article_count,
+        claims=claim_count,
+        diverging=diverging,
+    )
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -365,6 +365,13 @@ class Store:
         rows = self._conn.execute(f"SELECT {_columns(_RUN_COLUMNS)} FROM runs ORDER BY id")
         return [{**dict(zip(_RUN_COLUMNS, row, strict=True)), "failures": failures.get(row[0], [])} for row in rows]
 
+    def summary(self) -> tuple[int, int, int]:
+        """(articles, count claims, diverging referents) as stored: cheap counts for a rerun with nothing new."""
+        articles = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        claims = self._conn.execute("SELECT COUNT(*) FROM claims WHERE kind = 'count'").fetchone()[0]
+        diverging = self._conn.execute("SELECT COUNT(*) FROM referents WHERE group_status = 'diverges'").fetchone()[0]
+        return int(articles), int(claims), int(diverging)
+
     def last_run(self) -> dict[str, object] | None:
         """The latest finished run with its report path and hash and its sorted failure messages, or None."""
         row = self._conn.execute(

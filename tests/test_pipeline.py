@@ -85,7 +85,7 @@ def test_rerun_is_byte_identical_and_processes_nothing_new(tmp_path):
     with Store(config.db_path) as store:
         runs = store.runs()
     assert runs[-1]["articles_added"] == 0
-    assert len(second_run.analysis.articles) == 5
+    assert (second_run.articles, second_run.claims, second_run.diverging) == (5, 20, 2)
 
 
 def test_bad_files_fail_alone_and_keep_what_was_stored(tmp_path):
