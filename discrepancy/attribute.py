@@ -4,7 +4,7 @@ Speakers come from the dependency parse: the reporting verb that governs the num
 ("X said", "said X", "X told reporters", "X confirmed that"), "according to X", a colon
 headline ("USA: 8000 ..."), a quote attributed in the next sentence, and pronouns
 resolved to the last named speaker. Names are completed from elsewhere in the article
-("Ryder" -> "Pat Ryder"). Sides come from the actor aliases in ``data/domain/actors.yaml``.
+("Smith" -> "Jane Smith"). Sides come from the actor aliases in ``data/domain/actors.yaml``.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class Attribution:
 
 
 def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
-    """(speaker, speaker_org, side) from a subject phrase like "Pentagon press secretary Maj Gen Pat Ryder"."""
+    """(speaker, speaker_org, side) from a subject phrase like "ministry spokesman Col Jane Smith"."""
     persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
     side = people.side_of(tokens.text)
@@ -170,7 +170,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
     if (
         acronym and not persons
-    ):  # "the Disaster and Emergency Management Authority (AFAD)": desks know the acronym
+    ):  # "the National Disaster Management Authority (NDMA)": desks know the acronym
         return acronym.group(1), text, side
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
@@ -235,13 +235,13 @@ def _is_frame(child: Token) -> bool:
 
 
 def _reporting_verbs(token: Token) -> list[Token]:
-    """Reporting verbs above a number, nearest first; "..., surpass 20,000, warns WHO" adds the coordinated verb."""
+    """Reporting verbs above a number, nearest first; "..., could top 500, warns UNICEF" adds the coordinated verb."""
     verbs = []
     node = token
     while node.head.i != node.i:
         child, node = node, node.head
         if child.dep_ in FRAME_DEPS | {"advcl"} and child.i < node.i and _is_frame(child):
-            break  # "Following the quakes that left 4,000 dead, the WHO warned ...": a fronted frame, not the content
+            break  # "After the floods that left 400 dead, the agency warned ...": a fronted frame, not the content
         if child.dep_ == "advcl" and any(m.lower_ in CONTRASTIVE for m in child.children if m.dep_ == "mark"):
             break  # "..., while independent estimates put the crowd at 250,000": the writer's aside
         if _is_reporting(node):
@@ -251,9 +251,9 @@ def _reporting_verbs(token: Token) -> list[Token]:
 
 
 def _governing_verb(token: Token) -> Token | None:
-    """The reporting verb whose subject is a speaker: "the latest information indicates" defers to "said Blinken"."""
+    """The verb whose subject speaks: "the latest information indicates" defers to "the minister said"."""
     verbs = _reporting_verbs(token)
-    for verb in verbs:  # a named person wins: "Kirby said Washington believes ..."
+    for verb in verbs:  # a named person wins: "Smith said the government believes ..."
         subject = _subject(verb)
         if subject is not None and any(e.label_ == "PERSON" for e in entities_in(_phrase(subject))):
             return verb
@@ -283,7 +283,7 @@ def _is_speaker(subject: Token) -> bool:
     if subject.lower_ in {"he", "she", "they", "it"}:
         return True
     if subject.text.isupper() and len(subject.text) >= 2 and subject.text.isalpha():
-        return True  # an acronym: "warns WHO"
+        return True  # an acronym: "warns UNICEF"
     if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in entities_in(phrase)):
         return True
     return lemma(subject).lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
@@ -347,7 +347,7 @@ class _Attributor:
         earlier = self._earlier_description(subject)
         if earlier:
             result = (earlier, result[1], result[2] or self.people.side_of(earlier))
-        if result[2] is None:  # "Kyrylo Budanov, Head of Defence Intelligence of Ukraine": the apposition says
+        if result[2] is None:  # "Jane Smith, head of Ruritania's civil defence": the apposition says
             described = " ".join(_plain(c) for c in subject.children if c.dep_ == "appos")
             result = (result[0], result[1], self.people.side_of(described) if described else None)
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
@@ -378,7 +378,7 @@ class _Attributor:
             self.next_sentence += 1
             for token in sent:
                 if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
-                    self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Trump used ..."
+                    self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Smith used ..."
                 if lemma(token).lower() in REPORTING_VERBS and token.pos_ == "VERB":
                     subject = _subject(token)
                     if subject is None:
@@ -626,7 +626,7 @@ def _ancestors(token: Token) -> list[Token]:
 def _attaches_to(token: Token, anchors: set[int], *, direct: bool = False) -> bool:
     """True when a date hangs off the claim's own clause, not off a relative clause ("that struck on February 6").
 
-    With ``direct``, no other verb may stand between the date and the anchor ("used ... yesterday, Spicer claimed")."""
+    With ``direct``, no other verb may stand between the date and the anchor ("used ... yesterday, Smith claimed")."""
     node = token
     while node.head.i != node.i:
         if node.dep_ in {"relcl", "acl"}:

@@ -112,7 +112,7 @@ def _item(claims: Sequence[Claim], articles: Mapping[str, Article]) -> dict[str,
 
 
 def _author(speaker: str, org: str | None) -> dict[str, object]:
-    """A Person for someone with a role or a personal name ("Kyrylo Budanov"), else an Organization.
+    """A Person for someone with a role or a personal name ("Jane Smith"), else an Organization.
 
     The attribution stage does not type speakers, so this is a guess from the shape of the name.
     """

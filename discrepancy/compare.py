@@ -98,7 +98,7 @@ def compare_referents(referents: Sequence[Referent], *, domain: Domain) -> list[
 def _flag_parts_exceeding_wholes(
     referents: Sequence[Referent], comparisons: dict[str, Comparison], domain: Domain
 ) -> None:
-    """A count for a place inside another (Kursk in Russia) above the total for the larger place."""
+    """A count for a place inside another (a province inside its country) above the total for the larger place."""
     import dataclasses
 
     by_scope = {(r.key.story, r.key.counted_class, r.key.actor, r.key.status, r.key.place): r for r in referents}

@@ -213,9 +213,9 @@ def _norm(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _actor_words() -> dict[str, str]:
-    """One-word actor aliases from data/domain ("turkish" -> "turkey").
+    """One-word actor aliases from data/domain ("french" -> "france").
 
-    So "Turkish government" matches "Turkey government"."""
+    So "French government" matches "France government"."""
     domain = load_domain(DEFAULT_DOMAIN_DIR)
     return {
         _norm(alias): _norm(actor)
@@ -237,7 +237,8 @@ def speakers_match(gold: str | None, system: str | None) -> bool:
         return False
     if gold_words[-1] == system_words[-1] or set(gold_words) & set(system_words):
         return True
-    return _initials(gold) == _norm(system) or _initials(system) == _norm(gold)  # "WHO" = World Health Organization
+    # an acronym matches the name it abbreviates: "NDMA" = National Disaster Management Authority
+    return _initials(gold) == _norm(system) or _initials(system) == _norm(gold)
 
 
 def _initials(name: str) -> str:

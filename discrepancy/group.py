@@ -117,7 +117,7 @@ def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
 
 
 def _place_in(phrase: Span, domain: Domain) -> list[str]:
-    """Places a phrase names, from data/domain aliases or place entities ("eastern Russia" -> Russia)."""
+    """Places a phrase names, from data/domain aliases or place entities ("eastern Ruritania" -> Ruritania)."""
     found: list[str] = []
     for ent in entities_in(phrase):
         if ent.label_ in _PLACE_LABELS:
@@ -129,7 +129,7 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
         alias = _alias_in(phrase.text, domain.place_aliases)
         if alias:
             found.append(alias)
-    # "Russia's Kursk region" names one place: the larger one only locates the smaller
+    # "Ruritania's Northern province" names one place: the larger one only locates the smaller
     return [p for p in found if not any(p in domain.place_ancestors(other) for other in found)]
 
 
@@ -137,13 +137,13 @@ _PARTIAL = {"mostly", "mainly", "largely", "primarily", "partly", "chiefly"}
 
 
 def _prep_places(holder: Token, domain: Domain) -> list[list[str]]:
-    """Places in the prepositions hanging off a token, coordinated places included ("in Turkey and Syria")."""
+    """Places in the prepositions hanging off a token, coordinated places included ("in France and Spain")."""
     places: list[list[str]] = []
     for prep in holder.children:
         if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPOSITIONS:
             continue
         if any(c.lower_ in _PARTIAL for c in prep.children):
-            continue  # "killing tens of thousands, mostly in southern Turkey" is not a count for Turkey
+            continue  # "killing hundreds, mostly in the south of France" is not a count for France
         for pobj in prep.children:
             if pobj.dep_ != "pobj":
                 continue
@@ -160,19 +160,19 @@ def _places(
         verb = verb.head
     anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
     if number.head.dep_ == "prep" and number.head.lower_ == "of":
-        anchors.append(number.head.head)  # "Syria's latest announced death toll of 5,914"
+        anchors.append(number.head.head)  # "the country's latest announced death toll of 5,914"
     anchors += [c for c in verb.children if c.dep_ in {"acomp", "advmod", "xcomp", "attr"}]
     # "are said to be close to the border": the predicate of the infinitive
     anchors += [g for c in anchors if c.dep_ == "xcomp" for g in c.children if g.dep_ in {"acomp", "attr"}]
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     groups: list[list[str]] = []
-    for holder in anchors + subjects:  # "24,617 in Turkey", "the death toll in Turkey rose to ..."
+    for holder in anchors + subjects:  # "640 in France", "the death toll in France rose to ..."
         groups.extend(_prep_places(holder, domain))
-    for holder in anchors + subjects:  # "Turkey's toll", "Syria's latest announced death toll"
+    for holder in anchors + subjects:  # "France's toll", "Spain's latest announced death toll"
         for child in holder.children:
             if child.dep_ == "poss":
                 groups.append(_place_in(child.doc[child.left_edge.i : child.i + 1], domain))
-    for subject in subjects:  # "Turkey, Syria earthquake death toll surpasses 15,000": both, so neither
+    for subject in subjects:  # "France, Spain flood death toll passes 1,000": both, so neither
         named = {
             e.text for e in entities_in(subject.doc[subject.left_edge.i : subject.i + 1]) if e.label_ in _PLACE_LABELS
         }
@@ -182,7 +182,7 @@ def _places(
     sentence = sentence_of(number)
     first = sentence[0] if sentence[0].lower_ == "in" else None
     if not places and first is not None and first.dep_ == "prep" and first.head.i != first.i:
-        fronted = _prep_places(first.head, domain)  # "In Turkey alone, AFAD announced ..."
+        fronted = _prep_places(first.head, domain)  # "In France alone, the agency announced ..."
         places.extend(fronted[0] if fronted else [])
     found: list[str] = []
     for place in places:
@@ -192,7 +192,7 @@ def _places(
 
 
 def _reporter_place(number: Token, domain: Domain) -> str | None:
-    """A country that reports its own toll counts within itself: "Turkey has so far reported 3,432 deaths"."""
+    """A country that reports its own toll counts within itself: "France has so far reported 432 deaths"."""
     node = number
     while node.head.i != node.i:
         node = node.head
@@ -203,7 +203,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
                 continue
             phrase = child.doc[child.left_edge.i : child.i + 1]
             countries = {_canonical_place(e.text, domain) for e in entities_in(phrase) if e.label_ in {"GPE", "NORP"}}
-            countries |= {  # "The Syrian Ministry of Health": a demonym inside an organisation's name
+            countries |= {  # "The French Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase
                 if t.lower_ in domain.actor_aliases
@@ -279,7 +279,7 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
 
 
 def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
-    """Which occasion or subset a count is about: "inauguration", "march", "first", a year."""
+    """Which occasion or subset a count is about: "ceremony", "march", "first", a year."""
     parts = []
     occasions = []
     for token in clause:
@@ -427,9 +427,9 @@ def _mentions(place: str, texts: Sequence[str], domain: Domain) -> int:
 
 
 def home_place(places: set[str], texts: Sequence[str], domain: Domain) -> str | None:
-    """The place a story is about ("Maui"): claims there count the story's whole scope.
+    """The place a story is about ("the island"): claims there count the story's whole scope.
 
-    None when the two most mentioned places are named together ("Turkey and Syria"):
+    None when the two most mentioned places are named together ("France and Spain"):
     then each is a part of the story's scope, not the whole of it.
     """
     if not places:
@@ -486,7 +486,7 @@ def group_claims(
         for claim in members:
             counted_class = claim.counted_class
             if counted_class is None or counted_class in GENERIC_CLASSES:
-                # "8000 North Koreans", "a million and a half people": the class the story counts them in
+                # "8000 Ruritanians", "a million and a half people": the class the story counts them in
                 if claim.actor and claim.actor in actor_classes:
                     counted_class = actor_classes[claim.actor].most_common(1)[0][0]
                 elif claim.event and _is_occasion(claim.event, domain):
@@ -529,7 +529,7 @@ def group_claims(
 
 
 def referent_id(key: ReferentKey, *, with_story: bool = False) -> str:
-    """A readable id from what is counted: "troops-north-korea-kursk-3f2a1c".
+    """A readable id from what is counted: "troops-ruritania-north-3f2a1c".
 
     The story label joins only when two stories count the same thing, so ids stay put
     while a story grows (its label may change as articles arrive)."""

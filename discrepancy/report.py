@@ -99,7 +99,7 @@ def _speaker(claim: Claim) -> str:
 
 
 def _who(claim: Claim) -> str:
-    """Who, from where and when, then the value: 'Antony Blinken (US, 2024-10-31): up to 8,000'."""
+    """Who, from where and when, then the value: 'Jane Smith (France, 2024-10-31): up to 8,000'."""
     name = claim.speaker or claim.speaker_org or claim.outlet or claim.article
     context = ", ".join(part for part in (claim.side, claim.claim_date) if part)
     return f"{name}{f' ({context})' if context else ''}: {value_words(claim)}"

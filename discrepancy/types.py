@@ -83,12 +83,12 @@ class Claim:
     kind: Kind
     sentence: str
     sentence_start: int
-    counted: str = ""  # the counted noun phrase: "North Korean soldiers"
+    counted: str = ""  # the counted noun phrase: "Ruritanian soldiers"
     arithmetic: str | None = None  # "2 x 6,000" for distributive phrases
     # scope of what is counted (filled by group.describe_scope, used to build the referent key)
     counted_class: str | None = None  # canonical class: "troops", "dead", "injured"
-    actor: str | None = None  # whose: "North Korea"
-    place: str | None = None  # where: "Kursk"
+    actor: str | None = None  # whose: "Ruritania"
+    place: str | None = None  # where: "the north"
     event: str | None = None  # status or event: "detained", "forecast"
     # attribute stage
     speaker: str | None = None
@@ -117,15 +117,15 @@ class ReferentKey:
 
     story: str  # id of the cluster of articles about one event
     counted_class: str  # "troops", "dead", "injured"
-    actor: str | None = None  # whose: "North Korea"
-    place: str | None = None  # where: "Russia", "Kursk"
+    actor: str | None = None  # whose: "Ruritania"
+    place: str | None = None  # where: "Ruritania", "the north"
     status: str | None = None  # event or status: "deployed", "detained"
 
 
 @dataclass(frozen=True)
 class Referent:
     id: str  # stable: derived from the key, not from run order
-    label: str  # "North Korean troops in Russia"
+    label: str  # "Ruritanian troops in the north"
     key: ReferentKey
     claims: tuple[Claim, ...]
 
