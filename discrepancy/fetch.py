@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +23,7 @@ import yaml
 
 from .errors import ArticleError, DiscrepancyError
 from .ingest import extract_html
+from .report import write_atomically
 from .types import ArticleFailure
 
 log = logging.getLogger(__name__)
@@ -69,19 +68,6 @@ def _decode(data: bytes, charset: str) -> str:
         return data.decode(charset, errors="replace")
     except LookupError:  # an unknown charset name in the header
         return data.decode("utf-8", errors="replace")
-
-
-def _save(text: str, path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _reason(exc: BaseException) -> str:
@@ -169,7 +155,7 @@ def fetch_feed(feed: str, *, into: Path, timeout: float = TIMEOUT, max_bytes: in
                 "published": _published(entry) or page.published,
             }
             try:
-                _save(_front_matter(meta) + page.text, target)
+                write_atomically(_front_matter(meta) + page.text, target)
             except OSError as exc:
                 raise FetchError(f"{target}: cannot save the article ({exc.strerror or exc})") from None
             saved.append(target)

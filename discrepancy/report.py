@@ -317,18 +317,25 @@ def render_report(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_report(text: str, path: Path) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then a rename."""
+def write_atomically(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    A reader (or a run killed half-way) sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(text: str, path: Path) -> None:
+    """Write the report atomically; a path that cannot be written is a setting to fix."""
+    try:
+        write_atomically(text, path)
     except OSError as exc:
         raise ConfigError(f"report_path={str(path)!r}: cannot write the report ({exc.strerror})") from exc
     log.info("wrote report %s", path)

@@ -12,18 +12,16 @@ import dataclasses
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
 
 from .compare import compare_referent
 from .config import Config
 from .domain import load_domain
 from .errors import DiscrepancyError, StoreError
-from .store import Store
+from .store import SqliteTables, Store
 from .types import Article, Claim, Comparison, GroupStatus, Kind, Referent
 
 log = logging.getLogger(__name__)
@@ -419,7 +417,7 @@ def load_view(config: Config) -> ReviewView:
     return ReviewView({a.name: a for a in articles}, tuple(claims), tuple(comparisons), decisions)
 
 
-class ReviewStore:
+class ReviewStore(SqliteTables):
     """The review tables of a discrepancy store. Use as a context manager."""
 
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
@@ -431,30 +429,6 @@ class ReviewStore:
             self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the review tables ({exc})") from exc
-
-    def __enter__(self) -> ReviewStore:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._conn.close()
-
-    @contextmanager
-    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            with self._conn:
-                yield self._conn
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"{self.path}: the store is locked by another process; try again") from exc
-            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
 
     def _migrate(self) -> None:
         tables = {row[0] for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

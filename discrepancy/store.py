@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Self
 
 from .errors import StoreError
 from .types import (
@@ -240,7 +240,39 @@ def _claim_from_row(row: Sequence[object]) -> Claim:
     return Claim(**values)
 
 
-class Store:
+class SqliteTables:
+    """An open SQLite file: a context manager with one way to write (an immediate transaction)."""
+
+    path: Path
+    _conn: sqlite3.Connection
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is committed together or not at all."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            with self._conn:
+                yield self._conn
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: the store is locked by another process; try again") from exc
+            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
+
+
+class Store(SqliteTables):
     """An open discrepancy store. Use as a context manager: ``with Store(path) as store: ...``."""
 
     SCHEMA_VERSION: int = len(MIGRATIONS)
@@ -269,31 +301,6 @@ class Store:
         except StoreError:
             self._conn.close()
             raise
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._conn.close()
-
-    @contextmanager
-    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
-        """One transaction: everything inside is committed together or not at all."""
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            with self._conn:
-                yield self._conn
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"{self.path}: the store is locked by another process; try again") from exc
-            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: could not {what} ({exc})") from exc
 
     def _migrate(self) -> None:
         tables = {row[0] for row in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
