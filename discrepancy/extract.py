@@ -63,6 +63,10 @@ _ONE_NUMBER = (
     r"(?:\s+and\s+a\s+half)?\b(?!-(?:fold|thirds?|quarters?|halves)))"
 )
 NUMBER_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
+# "11,000-12,000", "10–12 million": a range written with a dash (a phone number's three parts are not)
+HYPHEN_RANGE_RE = re.compile(
+    rf"(?<![\w$€£#./:,-])({_DIGITS})\s*[-–—]\s*({_DIGITS})({_SCALE_AFTER_DIGITS}?)(?![\w/:-]|[.,]\d)", re.IGNORECASE
+)
 _RANGE_JOINERS = re.compile(r"^(?:\s*[-–—]\s*|\s+to\s+|\s*,\s+(?:a\s+)?|\s+or\s+|\s+and\s+)$", re.IGNORECASE)
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
@@ -147,6 +151,12 @@ def find_numbers(text: str, *, domain: Domain) -> list[NumberSpan]:
         low, high = domain.vague[match.group().lower()]
         spans.append(NumberSpan(match.start(), match.end(), match.group(), None, low, high, vague=True))
         taken.append(match.span())
+    for match in HYPHEN_RANGE_RE.finditer(text):
+        scale = match.group(3)  # "10–12 million": the scale word counts for both ends
+        low, high = number_value(match.group(1) + scale), number_value(match.group(2) + scale)
+        if low and high and low < high <= low * 10:
+            spans.append(NumberSpan(match.start(), match.end(), match.group(), (low + high) / 2, low, high))
+            taken.append(match.span())
     for match in NUMBER_RE.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue

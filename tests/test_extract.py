@@ -264,6 +264,25 @@ COUNTS = [
         Qualifier.VAGUE,
         None,
     ),
+    # ranges written with a dash
+    (
+        "Officials said 11,000-12,000 North Korean soldiers were training in the east.",
+        "11,000-12,000",
+        11500,
+        11000,
+        12000,
+        Qualifier.RANGE,
+        None,
+    ),
+    (
+        "Aid groups estimate 1.5–2 million people have fled their homes.",
+        "1.5–2 million",
+        1750000,
+        1500000,
+        2000000,
+        Qualifier.RANGE,
+        None,
+    ),
 ]
 
 
