@@ -61,7 +61,9 @@ def _pairs_to_list(claims: Sequence[Claim]) -> Iterator[tuple[Claim, Claim]]:
 
 def compare_referent(referent: Referent) -> Comparison:
     claims = sorted(referent.claims, key=lambda c: (c.claim_date or "9999", c.article, c.start))
-    centrals = [v for v in (central(c) for c in claims) if v]
+    # vague counts ("thousands") have only a floor: the spread is measured on the numbers when there are two
+    precise = [c for c in claims if c.qualifier is not Qualifier.VAGUE]
+    centrals = [v for v in (central(c) for c in (precise if len(precise) > 1 else claims)) if v]
     pairs = []
     for first, second in _pairs_to_list(claims):
         relation = relate(first, second)
