@@ -238,6 +238,7 @@ def _attached(noun: Token) -> list[Token]:
 
 
 GENERIC_CLASSES = {"people"}
+LIGHT_VERBS = {"be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total"}
 
 
 def _right_window(token: Token, size: int = 6) -> list[Token]:
@@ -269,11 +270,13 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
                 thing = lemma(noun).lower()
     if thing is None or thing in GENERIC_CLASSES:
-        return (
-            _outcome(_right_window(noun or number), number, domain)
-            or _outcome(clause, number, domain)
-            or thing
-        )
+        outcome = _outcome(_right_window(noun or number), number, domain) or _outcome(clause, number, domain)
+        if outcome or thing is None:
+            return outcome
+        verb = (noun or number).head
+        if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
+            return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
+        return thing
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
     return f"{thing} {outcome}" if outcome else thing
 
