@@ -238,7 +238,9 @@ def _attached(noun: Token) -> list[Token]:
 
 
 GENERIC_CLASSES = {"people"}
-LIGHT_VERBS = {"be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total"}
+LIGHT_VERBS = {
+    "be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total",
+}  # fmt: skip
 
 
 def _right_window(token: Token, size: int = 6) -> list[Token]:
