@@ -540,12 +540,13 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
             claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
         # "the previous toll of 115" was said at an earlier, undated time: no fallback to publication
         claim_date = None if claim_date == UNDATED else claim_date or fallback
+        relay = _relay(claim.sentence)
         yield dataclasses.replace(
             claim,
             speaker=attribution.speaker,
             speaker_org=attribution.speaker_org,
             side=attribution.side,
-            via=attribution.via,
+            via=relay if relay and relay != attribution.speaker else attribution.via,
             claim_date=claim_date,
             published=article.published,
             outlet=article.outlet,
@@ -553,6 +554,22 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 
 
 UNDATED = "undated"
+_NAME = r"(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})"
+_RELAYS = (
+    # "citing Radio Liberty", "quoting the BBC"
+    re.compile(rf"\b(?:citing|quoting|cited by|according to reports? (?:by|from|in))\s+{_NAME}"),
+    re.compile(rf"\btold\s+{_NAME}"),  # "... told Sky News": the outlet carried the words
+    re.compile(rf"(?:^|[,”\"]\s*){_NAME}\s+(?:writes|wrote|reports|reported)\b"),  # "..., FT writes"
+)
+
+
+def _relay(sentence: str) -> str | None:
+    """The outlet or agency a statement reached the article through, when the sentence names one."""
+    for pattern in _RELAYS:
+        match = pattern.search(sentence)
+        if match:
+            return match.group(1).strip(" .,;:")
+    return None
 
 
 def _claim_date(

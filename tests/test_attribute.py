@@ -130,3 +130,27 @@ def test_side(text: str, published: str, surface: str, side: str, domain: Domain
 def test_according_to_names_the_source(domain: Domain) -> None:
     claim = _claim(SIDES[3][0], "2024-10-30", "8,000", domain)
     assert claim.speaker == "US government"  # as the seed gold names a country speaking
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "speaker", "via"),
+    [
+        (
+            "The death toll from the massive earthquake in Turkey and Syria will \"double or more\" from its "
+            "current level of 28,000, UN relief chief Martin Griffiths told Sky News.",
+            "28,000",
+            "Martin Griffiths",
+            "Sky News",
+        ),
+        (
+            "Ukrainian officials said on Monday that 40 soldiers were wounded, citing Radio Liberty.",
+            "40",
+            "Ukrainian officials",
+            "Radio Liberty",
+        ),
+    ],
+)
+def test_relays_are_recorded_as_via(text: str, surface: str, speaker: str, via: str, domain: Domain) -> None:
+    claim = _claim(text, "2023-02-12", surface, domain)
+    assert claim.via == via
+    assert claim.speaker is not None and claim.speaker.endswith(speaker.split()[-1])
