@@ -69,11 +69,10 @@ def compare_referent(referent: Referent) -> Comparison:
         relation = relate(first, second)
         if relation is not None:
             pairs.append(ClaimPair(first, second, relation))
-    intervals = [interval(c) for c in claims]
     if len(claims) == 1:
         status = GroupStatus.SINGLE
-    elif max(low for low, _ in intervals) > min(high for _, high in intervals):
-        status = GroupStatus.DIVERGES  # intervals on a line all meet iff every pair of them meets
+    elif len({(c.value, c.low, c.high) for c in claims}) > 1:
+        status = GroupStatus.DIVERGES  # the sources give different numbers, compatible or not (see the pairs)
     else:
         status = GroupStatus.AGREES
     spread = max(centrals) / min(centrals) if centrals else None

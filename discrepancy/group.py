@@ -108,6 +108,21 @@ def _plain(token: Token) -> str:
     return token.doc[token.left_edge.i : token.right_edge.i + 1].text
 
 
+def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
+    """Every canonical name whose alias appears in the text, longest aliases first, without overlaps."""
+    lowered = text.lower()
+    taken: list[tuple[int, int]] = []
+    found: list[str] = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?:['’]s)?(?![\w])", lowered):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append(match.span())
+            if aliases[alias] not in found:
+                found.append(aliases[alias])
+    return found
+
+
 def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
     lowered = f" {text.lower()} "
     for alias in sorted(aliases, key=len, reverse=True):
@@ -125,9 +140,8 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
             place = _canonical_place(text, domain)
             if place and place not in found:
                 found.append(place)
-    if not found:
-        alias = _alias_in(phrase.text, domain.place_aliases)
-        if alias:
+    for alias in _aliases_in(phrase.text, domain.place_aliases):  # "Kursk region" when the tagger missed it
+        if alias not in found:
             found.append(alias)
     # "Ruritania's Northern province" names one place: the larger one only locates the smaller
     return [p for p in found if not any(p in domain.place_ancestors(other) for other in found)]
@@ -189,6 +203,35 @@ def _places(
         if place and place != actor and place not in found:
             found.append(place)
     return found
+
+
+HEADLINE_BLOCK_LINES = 12  # a headline and its standfirst sit among the first lines of an article
+
+
+def _is_headline(line: str) -> bool:
+    return bool(line.strip()) and line.rstrip()[-1:] not in ".!?\"”’:;"
+
+
+def _headline_place(parsed: ParsedArticle, claim: Claim, domain: Domain, actor: str | None) -> str | None:
+    """A standfirst ("Pentagon says about 2,000 soldiers are on their way") is about its headline's place."""
+    text = parsed.doc.text
+    body = text[parsed.article.body_start :]
+    lines = [line for line in body.split("\n") if line.strip()][:HEADLINE_BLOCK_LINES]
+    line_start = text.rfind("\n", 0, claim.start) + 1
+    line = text[line_start : text.find("\n", claim.start) if "\n" in text[claim.start :] else len(text)]
+    if line not in lines or not _is_headline(line):
+        return None
+    index = lines.index(line)
+    previous = lines[index - 1] if index > 0 else None
+    if previous is None or not _is_headline(previous):
+        return None
+    start = text.find(previous, parsed.article.body_start)
+    span = parsed.doc.char_span(start, start + len(previous), alignment_mode="expand")
+    if span is None:
+        return None
+    speakers = {_canonical_place(e.text, domain) for e in entities_in(span) if e.root.dep_ == "nsubj"}
+    places = [p for p in _place_in(span, domain) if p != actor and p not in speakers]  # "..., US says"
+    return places[0] if len(places) == 1 else None
 
 
 def _reporter_place(number: Token, domain: Domain) -> str | None:
@@ -330,6 +373,8 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         place = places[0] if len(places) == 1 else None
         if not places and counted_class and domain.classes.get(counted_class, ("", ""))[1] == "outcome":
             place = _reporter_place(number, domain)
+        if not places and place is None:
+            place = _headline_place(parsed, claim, domain, actor)
         yield dataclasses.replace(
             claim, counted_class=counted_class, actor=actor, place=place, event=_event(clause, number, domain)
         )

@@ -68,7 +68,9 @@ def test_at_least_3000_and_about_10000_are_compatible(claim) -> None:  # type: i
     blinken = claim("a.txt", BLINKEN, "2024-10-31", "10,000")
     assert compare.relate(kirby, blinken) is PairRelation.COMPATIBLE
     comparison = compare.compare_referent(_referent(kirby, blinken))
-    assert comparison.status is GroupStatus.AGREES
+    # different numbers make the referent diverge (issue 2); the pair itself is compatible
+    assert comparison.status is GroupStatus.DIVERGES
+    assert [p.relation for p in comparison.pairs] == [PairRelation.COMPATIBLE]
     assert comparison.spread == pytest.approx(10000 / 3000)
     assert (comparison.low, comparison.high) == (3000, 10000)
 
@@ -133,3 +135,9 @@ def test_single_claim(claim) -> None:  # type: ignore[no-untyped-def]
 )
 def test_interval_allowed_by_the_wording(claim, text, published, surface, interval) -> None:  # type: ignore[no-untyped-def]
     assert compare.interval(claim("x.txt", text, published, surface)) == pytest.approx(interval)
+
+
+def test_the_same_number_from_two_sources_agrees(claim) -> None:  # type: ignore[no-untyped-def]
+    first = claim("a.txt", BLINKEN, "2024-10-31", "10,000")
+    second = claim("c.txt", BLINKEN, "2024-10-31", "10,000")
+    assert compare.compare_referent(_referent(first, second)).status is GroupStatus.AGREES
