@@ -164,7 +164,8 @@ def _pair_weight(pair: ClaimPair) -> tuple[int, float, tuple[str, int], tuple[st
     values = sorted((number(pair.first), number(pair.second)))
     ratio = values[1] / values[0] if values[0] > 0 else 0.0
     keys = ((pair.first.article, pair.first.start), (pair.second.article, pair.second.start))
-    return (_RELATION_RANK[PairRelation(pair.relation)], -ratio, *keys)
+    vague = Qualifier.VAGUE in (pair.first.qualifier, pair.second.qualifier)  # "thousands" is a weak finding
+    return (_RELATION_RANK[PairRelation(pair.relation)] + (10 if vague else 0), -ratio, *keys)
 
 
 def _table(rows: Iterable[Sequence[str]], headers: Sequence[str]) -> str:
