@@ -409,6 +409,9 @@ class _Attributor:
         doc = self.parsed.doc
         article = self.parsed.article
         self.speakers_before(claim.start)
+        tweeted = _tweet_author(doc.text, claim.start)
+        if tweeted is not None:
+            return Attribution(tweeted, None, None, article.via, None)
         tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
         number = tokens.root if tokens is not None else doc[0]
         sent = sentence_of(number)
@@ -536,6 +539,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         named = attribution.anchor is not None and attribution.speaker
         if claim_date and claim_date != UNDATED and named:
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
+        claim_date = _tweet_date(parsed.doc.text, claim.start) or claim_date  # a post is dated by its signature
         if claim_date is None and named and attribution.speaker in attributor.speaker_dates:
             claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
         # "the previous toll of 115" was said at an earlier, undated time: no fallback to publication
@@ -554,6 +558,34 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 
 
 UNDATED = "undated"
+# an embedded post's signature: "— Metro (@wmata) January 20, 2017"
+_SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30})\)\s+((?:[A-Z][a-z]+)\.? \d{1,2}, \d{4})")
+
+
+def _signature(text: str, position: int) -> re.Match[str] | None:
+    """The signature of an embedded post on the number's line or the line after it."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    next_end = text.find("\n", line_end + 1)
+    next_end = len(text) if next_end < 0 else next_end
+    match = _SIGNATURE.search(text, position, line_end)
+    if match is None and not text[line_start:line_end].rstrip().endswith((".", "”", '"')):
+        match = _SIGNATURE.match(text[line_end + 1 : next_end].strip())
+    return match
+
+
+def _tweet_author(text: str, position: int) -> str | None:
+    match = _signature(text, position)
+    return f"{match.group(1).strip()} (@{match.group(2)})" if match else None
+
+
+def _tweet_date(text: str, position: int) -> str | None:
+    match = _signature(text, position)
+    if match is None:
+        return None
+    mentions = find_dates(match.group(3), published=None)
+    return mentions[0].value if mentions and mentions[0].precision == "day" else None
 _NAME = r"(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})"
 _RELAYS = (
     # "citing Radio Liberty", "quoting the BBC"

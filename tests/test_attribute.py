@@ -154,3 +154,15 @@ def test_relays_are_recorded_as_via(text: str, surface: str, speaker: str, via: 
     claim = _claim(text, "2023-02-12", surface, domain)
     assert claim.via == via
     assert claim.speaker is not None and claim.speaker.endswith(speaker.split()[-1])
+
+
+def test_a_number_in_an_embedded_post_belongs_to_its_author_and_date(domain: Domain) -> None:
+    text = (
+        "The Washington Metropolitan Area Transit Authority (WMATA) tweeted Sunday that more than 1 million "
+        "people rode the Metrorail on Saturday:\n"
+        "Metrorail ridership for Sat, Jan 21 = 1,001,616 #wmata\n"
+        "Metro (@wmata) January 22, 2017\n"
+    )
+    claim = _claim(text, "2017-01-23", "1,001,616", domain)
+    assert claim.speaker == "Metro (@wmata)"
+    assert claim.claim_date == "2017-01-22"
