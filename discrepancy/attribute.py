@@ -221,6 +221,18 @@ def _is_reporting(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"} and lemma(token).lower() in REPORTING_VERBS
 
 
+AUDIENCE_VERBS = {"tell", "address", "brief"}
+
+
+def _is_audience(number: Token, verb: Token) -> bool:
+    node = number
+    while node.head.i != node.i and node.i != verb.i:
+        if node.head.i == verb.i:
+            return node.dep_ in {"dobj", "dative", "iobj"}
+        node = node.head
+    return False
+
+
 FRAME_DEPS = {"prep", "npadvmod"}
 CONTRASTIVE = {"while", "whereas", "although", "though"}
 
@@ -416,6 +428,8 @@ class _Attributor:
         number = tokens.root if tokens is not None else doc[0]
         sent = sentence_of(number)
         verb = _governing_verb(number)
+        if verb is not None and lemma(verb) in AUDIENCE_VERBS and _is_audience(number, verb):
+            verb = None  # "Warren told thousands of people ...": the number is who listened, not what was said
         according = _according_to(sent)
         if according is not None and verb is not None:
             # "Organizers expected 500,000, according to Deputy Mayor Kevin Donahue": the named person is the source
@@ -462,10 +476,14 @@ class _Attributor:
         if segment.count("“") <= segment.count("”"):
             return None
         opening = paragraph + segment.rfind("“")
-        for sent in self.sentences:
+        for index, sent in enumerate(self.sentences):
             if sent.start_char <= opening < sent.end_char:
-                for token in sent:
-                    if token.idx < opening and _is_reporting(token):
+                # the attribution before the quote, or ending the sentence before it (“...,” Smith said. “...)
+                candidates = [t for t in sent if t.idx < opening]
+                if index > 0 and self.sentences[index - 1].start_char >= paragraph:
+                    candidates += list(self.sentences[index - 1])
+                for token in candidates:
+                    if _is_reporting(token):
                         subject = _subject(token)
                         resolved = self._resolve(subject, token) if subject is not None else None
                         if resolved:
