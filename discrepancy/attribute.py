@@ -221,6 +221,16 @@ def _is_reporting(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"} and lemma(token).lower() in REPORTING_VERBS
 
 
+def _described_source(number: Token) -> Token | None:
+    """The speaker a relative clause around the number describes: the organisers who sought space for N."""
+    node = number
+    while node.head.i != node.i:
+        if node.dep_ == "relcl" and node.head.dep_ in {"nsubj", "nsubjpass"} and _is_speaker(node.head):
+            return node.head
+        node = node.head
+    return None
+
+
 AUDIENCE_VERBS = {"tell", "address", "brief"}
 
 
@@ -459,6 +469,11 @@ class _Attributor:
         quoted = self._quote_attribution(sent)
         if quoted is not None:
             return quoted
+        described = _described_source(number)
+        if described is not None:  # "March organizers, who originally sought space for 200,000 protesters, ..."
+            resolved = self._resolve(described, None)
+            if resolved:
+                return Attribution(*resolved, via=article.via, anchor=None)
         if verb is not None:
             subject = _subject(verb)
             if subject is not None and subject.lower_ in PRONOUNS and self.last_person:
