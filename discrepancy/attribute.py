@@ -264,11 +264,14 @@ def _reporting_verbs(token: Token) -> list[Token]:
         child, node = node, node.head
         if child.dep_ in FRAME_DEPS | {"advcl"} and child.i < node.i and _is_frame(child):
             break  # "After the floods that left 400 dead, the agency warned ...": a fronted frame, not the content
-        if child.dep_ == "advcl" and any(m.lower_ in CONTRASTIVE for m in child.children if m.dep_ == "mark"):
-            break  # "..., while independent estimates put the crowd at 250,000": the writer's aside
+        contrast = child.dep_ == "advcl" and any(m.lower_ in CONTRASTIVE for m in child.children if m.dep_ == "mark")
+        if contrast and _is_reporting(child):
+            break  # "..., while independent estimates put the crowd at 250,000": an aside with its own source
         if _is_reporting(node):
             verbs.append(node)
-        verbs.extend(c for c in node.children if c.dep_ == "conj" and c.i > token.i and _is_reporting(c))
+        verbs.extend(
+            c for c in node.children if c.dep_ in {"conj", "parataxis"} and c.i > token.i and _is_reporting(c)
+        )
     return verbs
 
 
