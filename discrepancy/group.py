@@ -346,7 +346,22 @@ def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
             parts.append(token.text)
     if occasions:
         parts.insert(0, min(occasions)[1])
+    window = " ".join(t.text_with_ws for t in clause) if clause else ""
+    numeric = _NUMERIC_DATE.search(window)
+    if numeric:  # "11am 1/20/13 = 317k": the day the table row counts
+        year = numeric.group(1)
+        parts.append(year if len(year) == 4 else f"20{year}")
+    if _PART_OF_DAY.search(window):
+        parts.append("so far")  # "as of 11 a.m.": a count part-way through the day, not the day's total
     return " ".join(dict.fromkeys(parts)) or None
+
+
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2}|\d{4})\b")
+_PART_OF_DAY = re.compile(
+    r"\b(?:as of|by|until|up to)\s+(?:\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday|the same hour)"
+    r"|\bso far today\b|^\s*\d{1,2}(?::\d\d)?\s*(?:am|pm)\b",
+    re.IGNORECASE,
+)
 
 
 def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Domain) -> Iterator[Claim]:

@@ -117,3 +117,13 @@ def test_stories_cluster_articles_on_one_event() -> None:
     ]
     story = group.stories(articles)
     assert story["a.txt"] == story["b.txt"] != story["c.txt"]
+
+
+def test_counts_part_way_through_a_day_are_kept_apart_from_day_totals(domain: Domain) -> None:
+    text = (
+        "Metro said 193,000 people had taken the train as of 11 a.m. on Friday.\n"
+        "Metro said 570,000 people took the train on Friday.\n"
+    )
+    scoped = {c.surface: c for c in _scoped(_article("m.txt", text, "2017-01-21"), domain)}
+    assert scoped["193,000"].event is not None and "so far" in scoped["193,000"].event
+    assert scoped["570,000"].event is None or "so far" not in scoped["570,000"].event
