@@ -346,7 +346,7 @@ def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
             parts.append(token.text)
     if occasions:
         parts.insert(0, min(occasions)[1])
-    window = " ".join(t.text_with_ws for t in clause) if clause else ""
+    window = " ".join(t.text for t in clause)
     numeric = _NUMERIC_DATE.search(window)
     if numeric:  # "11am 1/20/13 = 317k": the day the table row counts
         year = numeric.group(1)
