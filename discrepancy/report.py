@@ -193,6 +193,9 @@ def _review_lines(item: ReviewItem) -> list[str]:
     return [line] + ([f"- New since review: {'; '.join(fresh)}"] if fresh else [])
 
 
+MAX_ROWS = 40  # claims listed per referent in the report
+
+
 def _section(comparison: Comparison, item: ReviewItem | None = None) -> list[str]:
     lines = [f"## {_md(comparison.referent.label)}", ""]
     if item is not None:
@@ -216,9 +219,12 @@ def _section(comparison: Comparison, item: ReviewItem | None = None) -> list[str
             _md(_article(claim)),
             _excerpt(claim),
         )
-        for claim in sorted(comparison.referent.claims, key=_claim_order)
+        for claim in sorted(comparison.referent.claims, key=_claim_order)[:MAX_ROWS]
     ]
     lines += [_table(rows, ("Value", "Wording", "Speaker", "Side", "Date", "Article", "Sentence")), ""]
+    hidden = len(comparison.referent.claims) - MAX_ROWS
+    if hidden > 0:  # a section an editor can read; the export has every claim
+        lines += [f"{_plural(hidden, 'more claim')} in `discrepancy export` (referent `{comparison.referent.id}`).", ""]
     return lines
 
 

@@ -24,9 +24,7 @@ from discrepancy.errors import ConfigError
 from discrepancy.report import render_report, value_words, write_report
 from discrepancy.types import ArticleFailure, Claim, ClaimPair, Comparison, Kind, PairRelation, Qualifier
 
-FAILURE = ArticleFailure(
-    path="articles/B09.txt", message="articles/B09.txt: not UTF-8 text; try --encoding latin-1"
-)
+FAILURE = ArticleFailure(path="articles/B09.txt", message="articles/B09.txt: not UTF-8 text; try --encoding latin-1")
 
 
 def _sentence_claim(sentence: str, surface: str, **fields: Any) -> Claim:
@@ -131,9 +129,7 @@ def test_summary_table_lists_diverging_referents_by_spread_then_label(report: st
         "North Korean troops in or near Kursk",
         "North Korean troops in Russia",
     ]
-    assert report.index("## North Korean troops in Russia") < report.index(
-        "## North Korean troops in or near Kursk"
-    )
+    assert report.index("## North Korean troops in Russia") < report.index("## North Korean troops in or near Kursk")
 
 
 def test_diverging_section_has_notes_pair_counts_and_main_finding(report: str) -> None:
@@ -141,8 +137,7 @@ def test_diverging_section_has_notes_pair_counts_and_main_finding(report: str) -
     assert "- Pairs: 0 conflict, 2 update, 1 compatible." in kursk
     # two update pairs with the same gap (8,000 against 2,000): the tie goes to the earlier claim
     assert (
-        "- Main finding: US government (US, 2024-10-31): 8,000 vs "
-        "Pat Ryder (US, 2024-10-29): about 2,000 — update"
+        "- Main finding: US government (US, 2024-10-31): 8,000 vs Pat Ryder (US, 2024-10-29): about 2,000 — update"
     ) in kursk
     russia = _section(report, "## North Korean troops in Russia")
     assert "- Note: North Korean troops in or near Kursk (up to 8,000) is a part of this whole" in russia
@@ -201,10 +196,7 @@ def test_sentences_are_quoted_cut_around_the_number_and_bolded(report: str) -> N
     )
     blinken = cells["up to 8,000"]  # a 235-character paragraph: cut on both sides
     assert blinken.startswith('"…') and blinken.endswith('…"')
-    assert (
-        "indicates that up to **8,000** of these North Korean forces have been deployed in the Kursk"
-        in blinken
-    )
+    assert "indicates that up to **8,000** of these North Korean forces have been deployed in the Kursk" in blinken
     assert len(blinken.replace("**", "")) <= 200 + 4  # the quotes and the two ellipses
     assert blinken.startswith('"…10,000 North Korean troops')  # cut between words, not inside one
 
@@ -229,9 +221,7 @@ def test_agreeing_and_single_source_referents_are_brief(report: str) -> None:
 
 
 def test_failures_are_listed_last(report: str) -> None:
-    assert report.endswith(
-        "## Articles that failed\n\n- articles/B09.txt: not UTF-8 text; try --encoding latin-1\n"
-    )
+    assert report.endswith("## Articles that failed\n\n- articles/B09.txt: not UTF-8 text; try --encoding latin-1\n")
     clean = render_report(COMPARISONS, article_count=5, claim_count=12)
     assert "failed" not in clean
     assert "could not be read" not in clean
@@ -240,10 +230,7 @@ def test_failures_are_listed_last(report: str) -> None:
 def test_no_divergence_is_said_plainly() -> None:
     agreeing = [c for c in COMPARISONS if c not in (KURSK, RUSSIA)]
     text = render_report(agreeing, article_count=3, claim_count=4)
-    assert (
-        "3 articles, 4 count claims, 3 referents, 0 diverging.\n\nNo referent has diverging figures.\n"
-        in text
-    )
+    assert "3 articles, 4 count claims, 3 referents, 0 diverging.\n\nNo referent has diverging figures.\n" in text
     assert "| Spread" not in text
 
 
@@ -258,9 +245,7 @@ def test_same_inputs_give_the_same_bytes_whatever_their_order() -> None:
 
 
 def test_article_text_cannot_break_the_markdown() -> None:
-    hostile = (
-        "Officials | said <script>alert('x')</script> that `about` 2,000\\| troops\nwere near Kursk *now*."
-    )
+    hostile = "Officials | said <script>alert('x')</script> that `about` 2,000\\| troops\nwere near Kursk *now*."
     claim = dataclasses.replace(
         RYDER,
         sentence=hostile,
@@ -324,3 +309,32 @@ def test_comparisons_are_used_as_given() -> None:
     text = render_report([odd], article_count=1, claim_count=5)
     assert _rows(text[: text.index("\n## ")])[2] == ["North Korean troops in Russia", "1 – 99", "–", "5", "X"]
     assert BUDANOV.surface in text
+
+
+def test_a_big_referent_lists_forty_claims_and_points_to_the_export() -> None:
+    from discrepancy.types import Claim, Comparison, GroupStatus, Kind, Qualifier, Referent, ReferentKey
+
+    sentence = "Officials said 1,000 people were evacuated."
+    claims = tuple(
+        Claim(
+            article=f"a{i:02d}.txt",
+            start=15,
+            end=20,
+            surface="1,000",
+            value=1000.0 + i,
+            low=1000.0 + i,
+            high=1000.0 + i,
+            qualifier=Qualifier.EXACT,
+            kind=Kind.COUNT,
+            sentence=sentence,
+            sentence_start=0,
+            speaker="Officials",
+            claim_date=f"2024-01-{1 + i % 28:02d}",
+        )
+        for i in range(45)
+    )
+    referent = Referent(id="evacuated-x", label="People (evacuated)", key=ReferentKey("s", "evacuated"), claims=claims)
+    comparison = Comparison(referent, GroupStatus.DIVERGES, 1.04, 1000.0, 1044.0, ())
+    text = render_report([comparison], article_count=45, claim_count=45)
+    assert text.count("| Officials") == 40
+    assert "5 more claims in `discrepancy export` (referent `evacuated-x`)." in text
