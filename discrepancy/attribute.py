@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Span, Token
 
-from .dates import find_dates
+from .dates import MONTH_NAME, find_dates
 from .domain import Domain
-from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of
+from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of, subtree_text
 from .types import Claim
 
 REPORTING_VERBS = {
@@ -41,10 +41,6 @@ GENERIC_SOURCES = {
     "reports", "media", "agencies", "diplomats", "administration", "leaders",
 }  # fmt: skip
 _HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.\- ]{1,40}?)\s*:\s+\S")
-
-
-def _plain(token: Token) -> str:
-    return token.doc[token.left_edge.i : token.right_edge.i + 1].text
 
 
 def _entity_phrase(token: Token) -> Span | None:
@@ -373,7 +369,7 @@ class _Attributor:
         if earlier:
             result = (earlier, result[1], result[2] or self.people.side_of(earlier))
         if result[2] is None:  # "Jane Smith, head of Ruritania's civil defence": the apposition says
-            described = " ".join(_plain(c) for c in subject.children if c.dep_ == "appos")
+            described = " ".join(subtree_text(c) for c in subject.children if c.dep_ == "appos")
             result = (result[0], result[1], self.people.side_of(described) if described else None)
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
@@ -536,7 +532,6 @@ class _Attributor:
         return None
 
 
-_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 UNDATED_PAST = {"earlier", "previously", "initially", "later", "previous", "former", "originally", "original"}
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
 
@@ -686,7 +681,7 @@ def _date_attached(
     doc = parsed.doc
     published = parsed.article.published
     for mention in find_dates(sentence, published=published or base):
-        if mention.relative and not published and not _MONTH_NAME.search(mention.text):
+        if mention.relative and not published and not MONTH_NAME.search(mention.text):
             continue  # a weekday needs the real publication date; "February 24" only its year
         if not mention.value or mention.precision not in {"day", "month"} or "/" in mention.text:
             continue  # "1/20/13 = 317k" dates the thing counted in a table, not the claim

@@ -20,6 +20,8 @@ import dateparser
 log = logging.getLogger(__name__)
 
 DAY, MONTH, YEAR = "day", "month", "year"
+# a month named in words: tells "February 24" (only its year is missing) from a bare weekday
+MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.tokens import Span, Token
 
-from .dates import find_dates
+from .dates import MONTH_NAME, find_dates
 from .domain import Domain
 from .extract import counted_token
-from .nlp import ParsedArticle, entities_in, lemma, sentence_of
+from .nlp import ParsedArticle, entities_in, lemma, sentence_of, subtree_text
 from .types import Article, Claim, Kind, Referent, ReferentKey
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
@@ -93,19 +93,15 @@ def _actor_of(noun: Token | None, clause: list[Token], domain: Domain) -> str | 
             candidates.extend(c.text for c in child.children if c.dep_ == "pobj")
     verb = noun.head
     if verb.pos_ == "VERB" and lemma(verb) in {"send", "deploy", "dispatch", "move", "transfer", "supply"}:
-        candidates.extend(_plain(c) for c in verb.children if c.dep_ == "nsubj")
+        candidates.extend(subtree_text(c) for c in verb.children if c.dep_ == "nsubj")
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ == "from":
-                candidates.extend(_plain(c) for c in prep.children if c.dep_ == "pobj")
+                candidates.extend(subtree_text(c) for c in prep.children if c.dep_ == "pobj")
     for text in candidates:
-        actor = _alias_in(text, domain.actor_aliases)
-        if actor:
-            return actor
+        actors = _aliases_in(text, domain.actor_aliases)
+        if actors:
+            return actors[0]
     return None
-
-
-def _plain(token: Token) -> str:
-    return token.doc[token.left_edge.i : token.right_edge.i + 1].text
 
 
 def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
@@ -121,14 +117,6 @@ def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
             if aliases[alias] not in found:
                 found.append(aliases[alias])
     return found
-
-
-def _alias_in(text: str, aliases: dict[str, str]) -> str | None:
-    lowered = f" {text.lower()} "
-    for alias in sorted(aliases, key=len, reverse=True):
-        if re.search(rf"(?<![\w]){re.escape(alias)}(?:['’]s)?(?![\w])", lowered):
-            return aliases[alias]
-    return None
 
 
 def _place_in(phrase: Span, domain: Domain) -> list[str]:
@@ -451,14 +439,6 @@ def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str
     return labels
 
 
-def _root_place(place: str, domain: Domain) -> str:
-    ancestors = domain.place_ancestors(place)
-    return ancestors[-1] if ancestors else place
-
-
-_MONTH_NAMED = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE)
-
-
 def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story_of: dict[str, str]) -> list[Claim]:
     """An article with no date at all ("On 17 October, ..." and no year anywhere) takes its year from its story.
 
@@ -477,7 +457,7 @@ def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story
             mentions = [
                 m
                 for m in find_dates(claim.sentence, published=reference)
-                if m.value and m.precision == "day" and _MONTH_NAMED.search(m.text)
+                if m.value and m.precision == "day" and MONTH_NAME.search(m.text)
             ]
             if mentions:
                 claim = dataclasses.replace(claim, claim_date=mentions[0].value)

@@ -36,17 +36,13 @@ def load_nlp(model: str) -> Language:
     nlp.add_pipe("newline_sentences", before="parser")
     if "attribute_ruler" in nlp.pipe_names:
         maps = _pos_maps(nlp.get_pipe("attribute_ruler").patterns)
-        name = f"pos_lookup_{len(_POS_MAPS)}"
-        _POS_MAPS[name] = maps
+        name = f"pos_lookup_{id(nlp)}"  # component names are global to spaCy: one per loaded pipeline
         Language.component(name, func=_pos_lookup(maps))
         nlp.replace_pipe("attribute_ruler", name)
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
         nlp.disable_pipe("lemmatizer")
     return nlp
-
-
-_POS_MAPS: dict[str, tuple[dict, ...]] = {}
 
 
 def _pos_maps(patterns: list[dict]) -> tuple[dict, ...]:  # type: ignore[type-arg]
@@ -184,3 +180,8 @@ def entity_of(token: Token) -> Span | None:
         if entity.start <= token.i < entity.end:
             return entity
     return None
+
+
+def subtree_text(token: Token) -> str:
+    """The text of a token with everything that hangs off it."""
+    return token.doc[token.left_edge.i : token.right_edge.i + 1].text
