@@ -589,7 +589,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 
 
 UNDATED = "undated"
-# an embedded post's signature: "— Metro (@wmata) January 20, 2017"
+# an embedded post's signature: "— City Transit (@citytransit) March 3, 2024"
 _SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30})\)\s+((?:[A-Z][a-z]+)\.? \d{1,2}, \d{4})")
 
 

@@ -128,7 +128,7 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
             place = _canonical_place(text, domain)
             if place and place not in found:
                 found.append(place)
-    for alias in _aliases_in(phrase.text, domain.place_aliases):  # "Kursk region" when the tagger missed it
+    for alias in _aliases_in(phrase.text, domain.place_aliases):  # "Northern region" when the tagger missed it
         if alias not in found:
             found.append(alias)
     # "Ruritania's Northern province" names one place: the larger one only locates the smaller
@@ -201,7 +201,7 @@ def _is_headline(line: str) -> bool:
 
 
 def _headline_place(parsed: ParsedArticle, claim: Claim, domain: Domain, actor: str | None) -> str | None:
-    """A standfirst ("Pentagon says about 2,000 soldiers are on their way") is about its headline's place."""
+    """A standfirst ("Ministry says about 2,000 workers are on their way") is about its headline's place."""
     text = parsed.doc.text
     body = text[parsed.article.body_start :]
     lines = [line for line in body.split("\n") if line.strip()][:HEADLINE_BLOCK_LINES]
