@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Span, Token
 
 from .dates import MONTH_NAME, find_dates
-from .domain import Domain
+from .domain import Domain, alias_matches
 from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of, subtree_text
 from .types import Claim
 
@@ -81,7 +81,7 @@ class _ArticleSpeakers:
 
     def __init__(self, parsed: ParsedArticle, domain: Domain) -> None:
         self.domain = domain
-        self.text = parsed.doc.text
+        self.text = parsed.text
         self.full_names: dict[str, str] = {}
         self.person_side: dict[str, str] = {}
         doc = parsed.doc
@@ -121,15 +121,11 @@ class _ArticleSpeakers:
         return self.full_names.get(words[-1].lower(), name) if len(words) == 1 else name
 
     def side_of(self, text: str) -> str | None:
-        lowered = f" {text.lower()} "
-        best: tuple[int, str] | None = None
-        for alias, actor in self.domain.actor_aliases.items():
-            position = lowered.find(f" {alias.lower()}")
-            follower = lowered[position + len(alias) + 1 : position + len(alias) + 2] or " "
-            is_word = position >= 0 and re.match(r"[\s'’,.:;)]", follower)
-            if is_word and (best is None or position < best[0]):
-                best = (position, actor)
-        return best[1] if best else None
+        """The actor named first in the text (an alias followed by a space or punctuation)."""
+        for match in alias_matches(text, self.domain.actor_aliases):
+            if re.match(r"[\s'’,.:;)]|$", text[match.end() : match.end() + 1]):
+                return self.domain.actor_aliases[match.group("alias")]
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,7 +377,7 @@ class _Attributor:
         determiners = [c for c in subject.children if c.dep_ == "det"]
         if subject.pos_ != "NOUN" or len(list(subject.lefts)) != 1 or not determiners or determiners[0].lower_ != "the":
             return None
-        before = self.parsed.doc.text[: subject.idx]
+        before = self.parsed.text[: subject.idx]
         noun = re.escape(subject.text)
         patterns = (
             rf"\b[Aa]n?\s+((?:[\w.'’-]+\s+){{1,3}}{noun})\b",  # "a D.C. official"
@@ -430,7 +426,7 @@ class _Attributor:
         doc = self.parsed.doc
         article = self.parsed.article
         self.speakers_before(claim.start)
-        tweeted = _tweet_author(doc.text, claim.start)
+        tweeted = _tweet_author(self.parsed.text, claim.start)
         if tweeted is not None:
             return Attribution(tweeted, None, None, article.via, None)
         tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
@@ -484,7 +480,7 @@ class _Attributor:
 
     def _open_quote(self, position: int) -> Attribution | None:
         """A number inside a quotation opened in an earlier sentence: the speaker who opened it."""
-        text = self.parsed.doc.text
+        text = self.parsed.text
         paragraph = text.rfind("\n", 0, position) + 1
         segment = text[paragraph:position]
         if segment.count("“") <= segment.count("”"):
@@ -553,7 +549,7 @@ def _reference_day(parsed: ParsedArticle) -> str | None:
     from_url = url_date(article.url)
     if from_url and len(from_url) == 10:
         return from_url
-    days = [m.value for m in find_dates(parsed.doc.text, published=None) if m.value and m.precision == "day"]
+    days = [m.value for m in find_dates(parsed.text, published=None) if m.value and m.precision == "day"]
     # Only a lower bound of the publication date: year-less dates take its year, weekdays stay unresolved.
     return f"{max(days)[:4]}-12-31" if days else None
 
@@ -570,7 +566,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         named = attribution.anchor is not None and attribution.speaker
         if claim_date and claim_date != UNDATED and named:
             attributor.speaker_dates.setdefault(attribution.speaker, claim_date)
-        claim_date = _tweet_date(parsed.doc.text, claim.start) or claim_date  # a post is dated by its signature
+        claim_date = _tweet_date(parsed.text, claim.start) or claim_date  # a post is dated by its signature
         if claim_date is None and named and attribution.speaker in attributor.speaker_dates:
             claim_date = attributor.speaker_dates[attribution.speaker]  # the article already dated this speaker
         # "the previous toll of 115" was said at an earlier, undated time: no fallback to publication

@@ -39,6 +39,20 @@ class Domain:
         return chain
 
 
+_ALIAS_PATTERNS: dict[int, tuple[dict[str, str], re.Pattern[str]]] = {}
+
+
+def alias_matches(text: str, aliases: dict[str, str]) -> list[re.Match[str]]:
+    """Every alias of ``aliases`` in the text as a whole word (or with "'s"), longest alias first at a position.
+
+    One pattern per alias table: a loop over the aliases was a tenth of the analysis time."""
+    cached = _ALIAS_PATTERNS.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        cached = _ALIAS_PATTERNS[id(aliases)] = (aliases, re.compile(rf"(?<!\w)(?P<alias>{alternation})(?:['’]s)?(?!\w)"))
+    return list(cached[1].finditer(text.lower()))
+
+
 def _read(directory: Path, name: str) -> tuple[object, bytes]:
     path = directory / f"{name}.yaml"
     try:

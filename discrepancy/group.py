@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from spacy.tokens import Span, Token
 
 from .dates import MONTH_NAME, find_dates
-from .domain import Domain
+from .domain import Domain, alias_matches
 from .extract import counted_token
 from .nlp import ParsedArticle, entities_in, lemma, sentence_of, subtree_text
 from .types import Article, Claim, Kind, Referent, ReferentKey
@@ -105,17 +105,12 @@ def _actor_of(noun: Token | None, clause: list[Token], domain: Domain) -> str | 
 
 
 def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
-    """Every canonical name whose alias appears in the text, longest aliases first, without overlaps."""
-    lowered = text.lower()
-    taken: list[tuple[int, int]] = []
+    """Every canonical name whose alias appears in the text, longest aliases first."""
+    matches = sorted(alias_matches(text, aliases), key=lambda m: (-len(m.group("alias")), m.start()))
     found: list[str] = []
-    for alias in sorted(aliases, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w]){re.escape(alias)}(?:['’]s)?(?![\w])", lowered):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            taken.append(match.span())
-            if aliases[alias] not in found:
-                found.append(aliases[alias])
+    for match in matches:
+        if aliases[match.group("alias")] not in found:
+            found.append(aliases[match.group("alias")])
     return found
 
 
@@ -202,7 +197,7 @@ def _is_headline(line: str) -> bool:
 
 def _headline_place(parsed: ParsedArticle, claim: Claim, domain: Domain, actor: str | None) -> str | None:
     """A standfirst ("Ministry says about 2,000 workers are on their way") is about its headline's place."""
-    text = parsed.doc.text
+    text = parsed.text
     body = text[parsed.article.body_start :]
     lines = [line for line in body.split("\n") if line.strip()][:HEADLINE_BLOCK_LINES]
     line_start = text.rfind("\n", 0, claim.start) + 1

@@ -121,6 +121,11 @@ class ParsedArticle:
         Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
     )
 
+    @functools.cached_property
+    def text(self) -> str:
+        """The parsed (blanked) text: ``Doc.text`` joins every token again on each call."""
+        return self.doc.text
+
 
 def masked_text(article: Article, *, also: Iterable[tuple[int, int]] = ()) -> str:
     """The article text with front matter, page furniture and ``also`` replaced by spaces (newlines kept)."""
