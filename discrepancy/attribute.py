@@ -10,6 +10,7 @@ resolved to the last named speaker. Names are completed from elsewhere in the ar
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -28,6 +29,21 @@ REPORTING_VERBS = {
     "update", "count", "list", "register", "think", "elevate", "revise", "raise", "lower", "quote", "cite",
     "point", "stress", "calculate", "tally",
 }  # fmt: skip
+_IRREGULAR_FORMS = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "put": "puts"}
+
+
+@functools.cache
+def reporting_verb_forms() -> re.Pattern[str]:
+    """The inflected forms of the reporting verbs, for telling without a parse that a sentence may report."""
+    forms = set()
+    for verb in REPORTING_VERBS:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms |= {verb, verb + "s", stem + "ed", stem + "ing", *_IRREGULAR_FORMS.get(verb, "").split()}
+        if verb.endswith("y"):
+            forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
+    return re.compile(r"\b(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
 PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|dr|prof|gen|maj|col|lt|sgt|capt|gov|sen|rep|pres|president|prime minister|minister"
@@ -160,9 +176,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     text = _strip_phrase(tokens.text)
     after = tokens.doc[tokens.end : tokens.end + 5].text
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
-    if (
-        acronym and not persons
-    ):  # "the National Disaster Management Authority (NDMA)": desks know the acronym
+    if acronym and not persons:  # "the National Disaster Management Authority (NDMA)": desks know the acronym
         return acronym.group(1), text, side
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
@@ -195,9 +209,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return name, None, side or people.person_side.get(words[0].lower())
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
-    is_country = (
-        any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in entities_in(tokens)) or bare == actor
-    )
+    is_country = any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in entities_in(tokens)) or bare == actor
     if actor and is_country:
         return f"{actor} government", None, actor
     return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
@@ -261,9 +273,7 @@ def _reporting_verbs(token: Token) -> list[Token]:
             break  # "..., while independent estimates put the crowd at 250,000": an aside with its own source
         if _is_reporting(node):
             verbs.append(node)
-        verbs.extend(
-            c for c in node.children if c.dep_ in {"conj", "parataxis"} and c.i > token.i and _is_reporting(c)
-        )
+        verbs.extend(c for c in node.children if c.dep_ in {"conj", "parataxis"} and c.i > token.i and _is_reporting(c))
     return verbs
 
 
@@ -396,7 +406,7 @@ class _Attributor:
             for token in sent:
                 if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Smith used ..."
-                if lemma(token).lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                if token.pos_ == "VERB" and lemma(token).lower() in REPORTING_VERBS:
                     subject = _subject(token)
                     if subject is None:
                         continue
@@ -413,11 +423,7 @@ class _Attributor:
                             self.last_person = _speaker_from_tokens(phrase, self.people)
                         speaker = _speaker_from_tokens(phrase, self.people)[0]
                     else:
-                        speaker = (
-                            self.last_person[0]
-                            if self.last_person and subject.lower_ in {"he", "she"}
-                            else None
-                        )
+                        speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
                     when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})
                     if speaker and when:
                         self.speaker_dates.setdefault(speaker, when)
@@ -439,9 +445,7 @@ class _Attributor:
         if according is not None and verb is not None:
             # "Organizers expected 500,000, according to Deputy Mayor Kevin Donahue": the named person is the source
             subject = _subject(verb)
-            subject_is_person = subject is not None and any(
-                e.label_ == "PERSON" for e in entities_in(_phrase(subject))
-            )
+            subject_is_person = subject is not None and any(e.label_ == "PERSON" for e in entities_in(_phrase(subject)))
             if not subject_is_person and any(e.label_ == "PERSON" for e in entities_in(_phrase(according))):
                 verb = None
         if verb is not None:
@@ -519,7 +523,7 @@ class _Attributor:
         following = [s for s in self.sentences if s.start >= sent.end][:2]
         for other in following:
             for token in other:
-                if lemma(token).lower() in REPORTING_VERBS and token.pos_ == "VERB":
+                if token.pos_ == "VERB" and lemma(token).lower() in REPORTING_VERBS:
                     subject = _subject(token)
                     if subject is not None:
                         resolved = self._resolve(subject, token)
@@ -613,6 +617,8 @@ def _tweet_date(text: str, position: int) -> str | None:
         return None
     mentions = find_dates(match.group(3), published=None)
     return mentions[0].value if mentions and mentions[0].precision == "day" else None
+
+
 _NAME = r"(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})"
 _RELAYS = (
     # "citing Radio Liberty", "quoting the BBC"
@@ -631,9 +637,7 @@ def _relay(sentence: str) -> str | None:
     return None
 
 
-def _claim_date(
-    parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None
-) -> str | None:
+def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None) -> str | None:
     """A date the sentence gives for the statement (preferred) or the counted event; UNDATED for past states."""
     doc = parsed.doc
     tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
@@ -681,9 +685,7 @@ def _date_attached(
             continue  # a weekday needs the real publication date; "February 24" only its year
         if not mention.value or mention.precision not in {"day", "month"} or "/" in mention.text:
             continue  # "1/20/13 = 317k" dates the thing counted in a table, not the claim
-        span = doc.char_span(
-            sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand"
-        )
+        span = doc.char_span(sentence_start + mention.start, sentence_start + mention.end, alignment_mode="expand")
         if span is None or span.root.dep_ == "poss" or mention.text.lower().endswith(("'s", "’s")):
             continue  # "last month's wildfire" dates the event, not the statement
         if _attaches_to(span.root, anchors, direct=direct):

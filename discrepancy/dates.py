@@ -99,13 +99,16 @@ _YEAR_CUE_BEFORE = re.compile(
 )
 _UNIT = re.compile(r"(?:km|kg|mph|ft|mi|m|cm|mm|lb|lbs|h|hrs|gmt|utc|bst|est|edt|pst|cet)\b", re.IGNORECASE)
 _IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "personnel", "police", "staff", "feet"})
-_NOT_PLURALS = frozenset(
-    {"this", "thus", "does", "goes", "plus", "always", "perhaps", "across", "unless", "whereas"}
-)
+_NOT_PLURALS = frozenset({"this", "thus", "does", "goes", "plus", "always", "perhaps", "across", "unless", "whereas"})
 
 
 def find_dates(text: str, *, published: str | None) -> list[DateMention]:
     """Every date expression in ``text``, resolved against ``published`` (YYYY-MM-DD) and sorted."""
+    return list(_find_dates(text, published))
+
+
+@lru_cache(maxsize=4096)  # a sentence is searched for the claim, for its speaker and for its scope
+def _find_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
     base = date.fromisoformat(published) if published else None
     candidates: list[DateMention] = []
     for finder in (_month_day, _numeric, _month_year, _month_alone, _weekdays, _relative, _years):
@@ -117,7 +120,7 @@ def find_dates(text: str, *, published: str | None) -> list[DateMention]:
         if mentions and mention.start < mentions[-1].end:
             continue
         mentions.append(mention)
-    return mentions
+    return tuple(mentions)
 
 
 def parse_published(value: str) -> str | None:
@@ -178,14 +181,14 @@ def _month_year(text: str, base: date | None) -> list[DateMention]:
     return [
         _mention(match, f"{match['year']}-{_month_number(match['month']):02d}", MONTH, relative=False)
         for match in _MONTH_YEAR.finditer(text)
-        if not _count_follows(text, match.end())
+        if not count_follows(text, match.end())
     ]
 
 
 def _month_alone(text: str, base: date | None) -> list[DateMention]:
     found = []
     for match in _MONTH_ALONE.finditer(text):
-        if _count_follows(text, match.end()):  # "from March organizers"
+        if count_follows(text, match.end()):  # "from March organizers"
             continue
         month = _month_number(match["month"])
         value = None
@@ -255,12 +258,12 @@ def _years(text: str, base: date | None) -> list[DateMention]:
         after = text[match.end() : match.end() + 2]
         ends_clause = not after.strip() or after.lstrip()[:1] in ".,;:!?)]\"'”’—–"
         cued = _YEAR_CUE_BEFORE.search(text, max(0, match.start() - 12), match.start()) is not None
-        if (cued or ends_clause) and not _count_follows(text, match.end()):
+        if (cued or ends_clause) and not count_follows(text, match.end()):
             found.append(_mention(match, match["year"], YEAR, relative=False))
     return found
 
 
-def _count_follows(text: str, end: int) -> bool:
+def count_follows(text: str, end: int) -> bool:
     """True when the next word makes a preceding number a count or a measure: "3000 soldiers", "1900 km"."""
     word = re.match(r"\s*([A-Za-z]+)", text[end : end + 40])
     if word is None:

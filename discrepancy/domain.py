@@ -49,7 +49,8 @@ def alias_matches(text: str, aliases: dict[str, str]) -> list[re.Match[str]]:
     cached = _ALIAS_PATTERNS.get(id(aliases))
     if cached is None or cached[0] is not aliases:
         alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
-        cached = _ALIAS_PATTERNS[id(aliases)] = (aliases, re.compile(rf"(?<!\w)(?P<alias>{alternation})(?:['’]s)?(?!\w)"))
+        pattern = re.compile(rf"(?<!\w)(?P<alias>{alternation})(?:['’]s)?(?!\w)")
+        cached = _ALIAS_PATTERNS[id(aliases)] = (aliases, pattern)
     return list(cached[1].finditer(text.lower()))
 
 

@@ -145,9 +145,7 @@ _UNITS = {
         )
     )
 }
-_TENS = {
-    word: 10 * n for n, word in enumerate(_words("twenty thirty forty fifty sixty seventy eighty ninety"), 2)
-}
+_TENS = {word: 10 * n for n, word in enumerate(_words("twenty thirty forty fifty sixty seventy eighty ninety"), 2)}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _SUFFIXES = {"k": 1e3, "m": 1e6, "bn": 1e9}
 _DIGITS = re.compile(r"(\d[\d,]*(?:\.\d+)?)(k|m|bn)?")
@@ -291,9 +289,7 @@ def _candidates(
     starts = _occurrences(text, gold.quote)
     if not starts:
         raise GoldError(f"{gold.article}: gold quote not found in the article text: {gold.quote!r}")
-    surfaces = [
-        (s + o, s + o + len(gold.surface)) for s in starts for o in _occurrences(gold.quote, gold.surface)
-    ]
+    surfaces = [(s + o, s + o + len(gold.surface)) for s in starts for o in _occurrences(gold.quote, gold.surface)]
     written = parse_number(gold.surface)
     gold_values = [v for v in (*_interval(gold), written) if v is not None]
     for index, claim in claims:
@@ -312,9 +308,7 @@ def _candidates(
         yield (agreement, 0 if on_surface else 1), index
 
 
-def match(
-    claims: Sequence[Claim], texts: Mapping[str, str], gold: Sequence[GoldClaim]
-) -> list[tuple[int, int]]:
+def match(claims: Sequence[Claim], texts: Mapping[str, str], gold: Sequence[GoldClaim]) -> list[tuple[int, int]]:
     """One-to-one (gold index, system index) pairs, best-agreeing pairs first."""
     by_article: dict[str, list[tuple[int, Claim]]] = defaultdict(list)
     for index, claim in enumerate(claims):
@@ -375,9 +369,7 @@ def _mismatches(g: GoldClaim, s: Claim) -> list[tuple[str, str, str]]:
     return [(name, want, got) for name, ok, want, got in checks if not ok]
 
 
-def _error_lines(
-    claims: Sequence[Claim], gold: Sequence[GoldClaim], pairs: list[tuple[int, int]]
-) -> tuple[str, ...]:
+def _error_lines(claims: Sequence[Claim], gold: Sequence[GoldClaim], pairs: list[tuple[int, int]]) -> tuple[str, ...]:
     system_of = dict(pairs)
     matched_system = set(system_of.values())
     lines = []
@@ -447,9 +439,7 @@ def evaluate(articles_dir: Path, gold_path: Path, *, config: Config) -> Scores:
         raise GoldError(f"{articles_dir}: no such folder of articles")
     absent = sorted({g.article for g in gold if not (articles_dir / g.article).is_file()})
     if absent:
-        raise GoldError(
-            f"{gold_path}: {len(absent)} gold article(s) missing from {articles_dir}: {absent[0]}"
-        )
+        raise GoldError(f"{gold_path}: {len(absent)} gold article(s) missing from {articles_dir}: {absent[0]}")
     analysis = analyse([articles_dir], config=config)
     texts = {article.name: article.text for article in analysis.articles}
     failed = {Path(f.path).name: f.message for f in analysis.failures}

@@ -52,9 +52,6 @@ def export_claims(frame: pandas.DataFrame, *, fmt: str, out: TextIO) -> None:
         return
     # An object frame keeps 10000 as 10000 (a float column would print 10000.0) and None as empty.
     cells = pandas.DataFrame(
-        {
-            column: pandas.Series([r[column] for r in records], dtype=object)
-            for column in map(str, frame.columns)
-        }
+        {column: pandas.Series([r[column] for r in records], dtype=object) for column in map(str, frame.columns)}
     )
     cells.to_csv(out, index=False, lineterminator="\n")

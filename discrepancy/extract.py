@@ -18,6 +18,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from quantulum3 import parser as quantulum
 
+from .dates import count_follows
 from .domain import Domain
 from .nlp import ParsedArticle, lemma, sentence_of
 from .types import Claim, Kind, Qualifier
@@ -76,12 +77,11 @@ _DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$|\b(?:{_MONTHS})\.?\s+\d{{1,2
 _DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\s*(?:a\.?m\b\.?|p\.?m\b\.?|gmt\b|utc\b|o'clock|hrs\b|h\b)", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₹]|\b(?:usd|eur|gbp|us\$|rs\.?))\s*$", re.IGNORECASE)
-_YEAR_BEFORE = re.compile(
-    r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I
-)
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|year|by|until|from|before|after|during|early|late|mid)\s*$", re.I)
 _MULTIPLIER_AFTER = re.compile(r"^\s*(?:-\s*)?(?:times|fold|to-\d|per\b|x\b)", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^(?:-|\s)(?:years?|months?)(?:-|\s)old\b|^\s*years?\s+of\s+age", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+_BACK_REFERENCE = re.compile(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", re.IGNORECASE)
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
 
 
@@ -111,11 +111,7 @@ def _words_value(surface: str) -> float | None:
     half = text.endswith(" and a half")
     text = text.removesuffix(" and a half")
     if text.startswith(("a half ", "an half ")):
-        return (
-            _words_value("a " + text.split(" ", 2)[2]) * 0.5
-            if _words_value("a " + text.split(" ", 2)[2])
-            else None
-        )
+        return _words_value("a " + text.split(" ", 2)[2]) * 0.5 if _words_value("a " + text.split(" ", 2)[2]) else None
     values = quantulum.extract_spellout_values(text)
     if len(values) != 1:
         return None
@@ -171,6 +167,34 @@ def find_numbers(text: str, *, domain: Domain) -> list[NumberSpan]:
         spans.append(NumberSpan(match.start(), match.start() + len(surface), surface, value, value, value))
     spans.sort(key=lambda s: s.start)
     return _merge_ranges(text, spans)
+
+
+def has_count_candidate(sentence: str, *, domain: Domain) -> bool:
+    """Whether a sentence holds a number that may count something, judged from its words alone.
+
+    ``_kind`` without the parse settles dates, times, money, percentages, ages, measures and
+    back-references; what it cannot settle without the counted noun stays a candidate: a small
+    number ("two brigades") and a year-shaped one before a plural or a name ("3000 North Korean troops").
+    """
+    for span in find_numbers(sentence, domain=domain):
+        before, after = sentence[: span.start], sentence[span.end :]
+        kind = _kind(span, before, after, None, domain)
+        if kind is Kind.COUNT:
+            return True
+        if kind is Kind.YEAR and not _YEAR_BEFORE.search(before) and not _DATE_BEFORE.search(before):
+            word = re.match(r"\s+([A-Za-z]+)", after)
+            if word and (word[1][0].isupper() or word[1].lower() in domain.classes or count_follows(after, 0)):
+                return True
+        may_count_a_noun = (  # "two brigades": a small number whose noun only the parse finds
+            kind is Kind.OTHER
+            and 0 < (span.value or 0) < 10
+            and span.surface.lower() != "one"
+            and not _BACK_REFERENCE.search(before)
+            and not _MULTIPLIER_AFTER.match(after)
+        )
+        if may_count_a_noun:
+            return True
+    return False
 
 
 def _merge_ranges(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
@@ -266,11 +290,7 @@ def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Ki
         return Kind.YEAR if not _DATE_BEFORE.search(before) else Kind.DATE
     if value is not None and value != int(value) and not re.search(r"[a-z]", span.surface, re.I):
         return Kind.MEASURE  # "7.8", "17.9": counts are whole numbers
-    if (
-        re.search(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", before, re.I)
-        and not span.surface[:1].isdigit()
-        and not span.vague
-    ):
+    if _BACK_REFERENCE.search(before) and not span.surface[:1].isdigit() and not span.vague:
         return Kind.OTHER  # "the two countries": a back-reference, not a new count
     if (noun is None and not span.vague and (value or 0) < 10) or span.surface.lower() == "one":
         return Kind.OTHER  # "one of the largest", "the other two", "one splash of colour"

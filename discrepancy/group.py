@@ -76,9 +76,7 @@ def _canonical_place(text: str, domain: Domain) -> str | None:
         return domain.place_aliases[stripped.lower()]
     if stripped.lower() in domain.actor_aliases:
         return domain.actor_aliases[stripped.lower()]
-    stripped = re.sub(
-        r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I
-    )
+    stripped = re.sub(r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I)
     return stripped or None
 
 
@@ -149,9 +147,7 @@ def _prep_places(holder: Token, domain: Domain) -> list[list[str]]:
     return places
 
 
-def _places(
-    number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None
-) -> list[str]:
+def _places(number: Token, noun: Token | None, clause: list[Token], domain: Domain, actor: str | None) -> list[str]:
     verb = number
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
@@ -192,7 +188,7 @@ HEADLINE_BLOCK_LINES = 12  # a headline and its standfirst sit among the first l
 
 
 def _is_headline(line: str) -> bool:
-    return bool(line.strip()) and line.rstrip()[-1:] not in ".!?\"”’:;"
+    return bool(line.strip()) and line.rstrip()[-1:] not in '.!?"”’:;'
 
 
 def _headline_place(parsed: ParsedArticle, claim: Claim, domain: Domain, actor: str | None) -> str | None:
@@ -232,8 +228,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
             countries |= {  # "The French Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase
-                if t.lower_ in domain.actor_aliases
-                and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
+                if t.lower_ in domain.actor_aliases and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
             }
             is_toll = domain.classes.get(lemma(child).lower(), ("", ""))[1] == "outcome"
             if len(countries) == 1 and not is_toll:
@@ -562,8 +557,7 @@ def group_claims(
             members_of[key].append(claim)
         updated.append(claim)
     referents = [
-        Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key]))
-        for key in referent_claims
+        Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key])) for key in referent_claims
     ]
     return updated, sorted(referents, key=lambda r: r.id)
 

@@ -117,14 +117,12 @@ def lemma(token: Token) -> str:
 @dataclass(frozen=True)
 class ParsedArticle:
     article: Article
-    doc: (
-        Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
-    )
+    doc: Doc  # parse of the article text with front matter and furniture blanked: offsets equal Article.text's
 
     @functools.cached_property
     def text(self) -> str:
-        """The parsed (blanked) text: ``Doc.text`` joins every token again on each call."""
-        return self.doc.text
+        """The article text with front matter and furniture blanked, sentences the parser skipped included."""
+        return masked_text(self.article)
 
 
 def masked_text(article: Article, *, also: Iterable[tuple[int, int]] = ()) -> str:

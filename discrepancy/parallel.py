@@ -11,29 +11,11 @@ from collections.abc import Iterator, Sequence
 from .config import Config
 from .domain import Domain, load_domain
 from .nlp import ParsedArticle, load_nlp, masked_text
+from .skim import unparsed_spans
 from .types import Article, Claim
 
 BATCH_SIZE = 16  # articles per spaCy batch: bigger batches use the matrix routines better
 CHUNK_SIZE = 4  # articles handed to a worker at a time
-
-
-def numberless_paragraphs(article: Article, *, domain: Domain) -> list[tuple[int, int]]:
-    """Paragraphs with no number that do not lead into one: the parser has nothing to do there.
-
-    The paragraph before a numbered one is kept for the speakers and pronouns it introduces."""
-    from .extract import find_numbers
-
-    paragraphs = []
-    start = article.body_start
-    for line in article.text[article.body_start :].split("\n"):
-        paragraphs.append((start, start + len(line), bool(line.strip()) and bool(find_numbers(line, domain=domain))))
-        start += len(line) + 1
-    skip = []
-    for index, (begin, end, has_number) in enumerate(paragraphs):
-        following = next((p for p in paragraphs[index + 1 :] if article.text[p[0] : p[1]].strip()), None)
-        if not has_number and not (following and following[2]):
-            skip.append((begin, end))
-    return skip
 
 
 def claims_of(parsed: ParsedArticle, *, domain: Domain) -> list[Claim]:
@@ -57,7 +39,7 @@ def analyse_many(
             yield from zip(articles, pool.imap(_analyse_in_worker, articles, chunksize=CHUNK_SIZE), strict=True)
         return
     nlp = load_nlp(config.spacy_model)
-    texts = (masked_text(a, also=numberless_paragraphs(a, domain=domain)) for a in articles)
+    texts = (masked_text(a, also=unparsed_spans(a, domain=domain)) for a in articles)
     docs = nlp.pipe(texts, batch_size=BATCH_SIZE)
     for article, doc in zip(articles, docs, strict=True):
         yield article, claims_of(ParsedArticle(article, doc), domain=domain)
@@ -75,5 +57,5 @@ def _start_worker(config: Config) -> None:
 def _analyse_in_worker(article: Article) -> list[Claim]:
     config: Config = _WORKER["config"]  # type: ignore[assignment]
     domain: Domain = _WORKER["domain"]  # type: ignore[assignment]
-    doc = load_nlp(config.spacy_model)(masked_text(article, also=numberless_paragraphs(article, domain=domain)))
+    doc = load_nlp(config.spacy_model)(masked_text(article, also=unparsed_spans(article, domain=domain)))
     return claims_of(ParsedArticle(article, doc), domain=domain)

@@ -68,9 +68,10 @@ def analyse_article(article: Article, *, config: Config, domain: Domain) -> list
     """Extract, attribute, date and scope the numbers of one article."""
     # spaCy takes about a second to load: imported here so that a rerun with nothing new skips it.
     from .nlp import parse_article
-    from .parallel import claims_of, numberless_paragraphs
+    from .parallel import claims_of
+    from .skim import unparsed_spans
 
-    skip = numberless_paragraphs(article, domain=domain)
+    skip = unparsed_spans(article, domain=domain)
     return claims_of(parse_article(article, model=config.spacy_model, skip=skip), domain=domain)
 
 

@@ -157,9 +157,7 @@ class ReviewItem:
 
     @property
     def status_text(self) -> str:
-        return (
-            f"{self.status.value}, updated since review" if self.updated_since_review else self.status.value
-        )
+        return f"{self.status.value}, updated since review" if self.updated_since_review else self.status.value
 
 
 # ---------------------------------------------------------------- applying decisions
@@ -228,9 +226,7 @@ def apply_decisions(
                 claim = dataclasses.replace(claim, referent=None, referent_label=None, referent_status=None)
             else:
                 label, group_status = status[where]
-                claim = dataclasses.replace(
-                    claim, referent=where, referent_label=label, referent_status=group_status
-                )
+                claim = dataclasses.replace(claim, referent=where, referent_label=label, referent_status=group_status)
         elif claim.referent in touched and claim.referent in status:
             label, group_status = status[claim.referent]
             claim = dataclasses.replace(claim, referent_label=label, referent_status=group_status)
@@ -240,9 +236,7 @@ def apply_decisions(
         comparison = result[rid]
         referent = comparison.referent
         fresh = (
-            tuple(c for c in updated if c.referent == rid and c.id in compared)
-            if rid in touched
-            else referent.claims
+            tuple(c for c in updated if c.referent == rid and c.id in compared) if rid in touched else referent.claims
         )
         final.append(dataclasses.replace(comparison, referent=dataclasses.replace(referent, claims=fresh)))
     return updated, final
@@ -471,9 +465,7 @@ class ReviewStore(SqliteTables):
                 "INSERT OR REPLACE INTO review_referents VALUES (?, ?, ?, ?, ?, ?)",
                 (referent, status.value, note, by, at, json.dumps(seen)),
             )
-            self._history(
-                conn, action="status", target=referent, by=by, at=at, status=status.value, note=note
-            )
+            self._history(conn, action="status", target=referent, by=by, at=at, status=status.value, note=note)
         return ReferentReview(referent, status, note, by, at, seen)
 
     def mark_claim(
@@ -514,9 +506,7 @@ class ReviewStore(SqliteTables):
                 "INSERT OR REPLACE INTO review_moves VALUES (?, ?, ?, ?, ?)",
                 (claim_id, referent, label, by, at),
             )
-            self._history(
-                conn, action="move", target=claim_id, by=by, at=at, source=claim.referent, referent=referent
-            )
+            self._history(conn, action="move", target=claim_id, by=by, at=at, source=claim.referent, referent=referent)
         return ClaimMove(claim_id, referent, label, by, at)
 
     def merge(self, view: ReviewView, into: str, absorbed: str, *, by: str, at: str) -> Merge:
@@ -557,9 +547,7 @@ class ReviewStore(SqliteTables):
                 "INSERT OR REPLACE INTO review_moves VALUES (?, ?, ?, ?, ?)",
                 [(claim, new, label, by, at) for claim in claims],
             )
-            self._history(
-                conn, action="split", target=referent, by=by, at=at, new=new, label=label, claims=claims
-            )
+            self._history(conn, action="split", target=referent, by=by, at=at, new=new, label=label, claims=claims)
         return Split(referent, new, label, claims, by, at)
 
     # reading
@@ -567,9 +555,7 @@ class ReviewStore(SqliteTables):
     def decisions(self) -> Decisions:
         conn = self._conn
         referents = {
-            row[0]: ReferentReview(
-                row[0], ReviewStatus(row[1]), row[2], row[3], row[4], tuple(json.loads(row[5]))
-            )
+            row[0]: ReferentReview(row[0], ReviewStatus(row[1]), row[2], row[3], row[4], tuple(json.loads(row[5])))
             for row in conn.execute("SELECT * FROM review_referents ORDER BY referent")
         }
         marks = {

@@ -116,9 +116,7 @@ def add_review_commands(
         description="Serve the review page; decisions made there are the same as the review commands'.",
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default: %(default)s, this computer only)"
-    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, this computer only)")
 
 
 def _by(args: argparse.Namespace) -> str:

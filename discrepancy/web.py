@@ -154,9 +154,7 @@ def create_app(config: Config, *, now: Callable[[], str], trusted_hosts: Sequenc
             items=items,
             view=view,
             rows=[_rows(item, view) for item in items],
-            timelines=[
-                timeline(item.comparison.referent.claims, new=frozenset(item.new_claims)) for item in items
-            ],
+            timelines=[timeline(item.comparison.referent.claims, new=frozenset(item.new_claims)) for item in items],
             targets=sorted((c.referent.id, c.referent.label) for c in view.comparisons),
             dismissed=_dismissed(view),
             statuses=statuses,
@@ -173,9 +171,7 @@ def create_app(config: Config, *, now: Callable[[], str], trusted_hosts: Sequenc
         view = load_view(config)
         status = ReviewStatus.parse(form.get("status", ""))
         with ReviewStore(config.db_path) as store:
-            store.set_status(
-                view, referent, status, note=form.get("note", ""), by=form.get("by", ""), at=now()
-            )
+            store.set_status(view, referent, status, note=form.get("note", ""), by=form.get("by", ""), at=now())
         return done(_anchor(referent), form["by"])
 
     @app.post("/referent/<path:referent>/merge")
@@ -243,9 +239,7 @@ def _rows(item: ReviewItem, view: ReviewView) -> list[Row]:
         article = view.articles.get(claim.article)
         outlet = claim.outlet or (article.outlet if article else None) or claim.article
         url = safe_url(article.url if article else None)
-        rows.append(
-            Row(claim, value_words(claim), *sentence_parts(claim), url, outlet, claim.id in item.new_claims)
-        )
+        rows.append(Row(claim, value_words(claim), *sentence_parts(claim), url, outlet, claim.id in item.new_claims))
     return rows
 
 

@@ -18,8 +18,13 @@ def domain() -> Domain:
 
 def _attributed(text: str, published: str, domain: Domain) -> list[Claim]:
     article = Article(
-        name="x.txt", path="x.txt", text=text, body_start=0, content_hash="h",
-        published=published, outlet="Outlet",
+        name="x.txt",
+        path="x.txt",
+        text=text,
+        body_start=0,
+        content_hash="h",
+        published=published,
+        outlet="Outlet",
     )
     parsed = nlp.parse_article(article, model=MODEL)
     counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
@@ -34,7 +39,7 @@ def _claim(text: str, published: str, surface: str, domain: Domain) -> Claim:
 
 BLINKEN = (
     '"We now believe that there are approximately 10,000 North Korean troops in Russia, and the latest '
-    'information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk '
+    "information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk "
     'region," said US Secretary of State Antony Blinken.'
 )
 RYDER = (
@@ -63,31 +68,62 @@ SPEAKERS = [
     # "on Tuesday" resolved against a Thursday publication date
     (PENTAGON, "2024-10-31", "thousands", "Pentagon", "2024-10-29"),
     # "On 18 October" / "On 17 October" (seed 000)
-    ("On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about "
-     "11,000 North "
-     "Korean infantrymen were currently undergoing training in Russia’s east.",
-     "2024-10-25", "11,000", "Kyrylo Budanov", "2024-10-18"),
+    (
+        "On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about "
+        "11,000 North "
+        "Korean infantrymen were currently undergoing training in Russia’s east.",
+        "2024-10-25",
+        "11,000",
+        "Kyrylo Budanov",
+        "2024-10-18",
+    ),
     # pronoun "he said": the person the text named before, dated by his earlier statement (B05)
     (GREEN, "2023-08-25", "115", "Josh Green", "2023-08-24"),
     # "X said Thursday" against a Friday publication date (B01, B05)
-    ("Officials in Hawaii's Maui County said Thursday at least 36 lives have been claimed as "
-     "deadly wildfires "
-     "sweep across the area, forcing authorities to start evacuating people.",
-     "2023-08-11", "36", "Maui County", "2023-08-10"),
-    ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for "
-     "have been found "
-     "safe.", "2023-08-25", "1,732", "Maui County", "2023-08-24"),
+    (
+        "Officials in Hawaii's Maui County said Thursday at least 36 lives have been claimed as "
+        "deadly wildfires "
+        "sweep across the area, forcing authorities to start evacuating people.",
+        "2023-08-11",
+        "36",
+        "Maui County",
+        "2023-08-10",
+    ),
+    (
+        "Maui County said Thursday night that 1,732 people originally reported as unaccounted for "
+        "have been found "
+        "safe.",
+        "2023-08-25",
+        "1,732",
+        "Maui County",
+        "2023-08-24",
+    ),
     # "..., officials said Tuesday", published that Tuesday
-    ("WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui "
-     "wildfires is now "
-     "between 1,000 and 1,100, officials said Tuesday.",
-     "2023-08-15", "between 1,000 and 1,100", "officials", "2023-08-15"),
+    (
+        "WAILUKU, Hawaii — The list of people who may be unaccounted for in the wake of the Maui "
+        "wildfires is now "
+        "between 1,000 and 1,100, officials said Tuesday.",
+        "2023-08-15",
+        "between 1,000 and 1,100",
+        "officials",
+        "2023-08-15",
+    ),
     # passive "reported by officials" (A04)
-    ("In Syria, 1,451 deaths and 3,531 injuries have been reported by officials.",
-     "2023-02-07", "3,531", "officials", "2023-02-07"),
+    (
+        "In Syria, 1,451 deaths and 3,531 injuries have been reported by officials.",
+        "2023-02-07",
+        "3,531",
+        "officials",
+        "2023-02-07",
+    ),
     # the outlet's own claim, dated by publication (C-articles)
-    ("By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",
-     "2017-01-21", "160,000", "Outlet", "2017-01-21"),
+    (
+        "By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",
+        "2017-01-21",
+        "160,000",
+        "Outlet",
+        "2017-01-21",
+    ),
 ]
 
 
@@ -112,13 +148,22 @@ SIDES = [
     (BLINKEN, "2024-10-31", "10,000", "US"),
     (RYDER, "2024-10-29", "2,000", "US"),
     (PENTAGON, "2024-10-29", "thousands", "US"),
-    ("According to the United States, up to 8,000 North Korean soldiers are said to be close to "
-     "the Ukrainian "
-     "border - they could therefore be deployed by Russia in the war in the coming days.",
-     "2024-10-30", "8,000", "US"),
-    ("The United Nations earlier warned that at least 870,000 people urgently need hot meals "
-     "across Turkey and "
-     "Syria.", "2023-02-08", "870,000", "UN"),
+    (
+        "According to the United States, up to 8,000 North Korean soldiers are said to be close to "
+        "the Ukrainian "
+        "border - they could therefore be deployed by Russia in the war in the coming days.",
+        "2024-10-30",
+        "8,000",
+        "US",
+    ),
+    (
+        "The United Nations earlier warned that at least 870,000 people urgently need hot meals "
+        "across Turkey and "
+        "Syria.",
+        "2023-02-08",
+        "870,000",
+        "UN",
+    ),
 ]
 
 
@@ -136,7 +181,7 @@ def test_according_to_names_the_source(domain: Domain) -> None:
     ("text", "surface", "speaker", "via"),
     [
         (
-            "The death toll from the massive earthquake in Turkey and Syria will \"double or more\" from its "
+            'The death toll from the massive earthquake in Turkey and Syria will "double or more" from its '
             "current level of 28,000, UN relief chief Martin Griffiths told Sky News.",
             "28,000",
             "Martin Griffiths",

@@ -43,9 +43,7 @@ def export(view: ReviewView) -> list[dict[str, object]]:
     return claimreview_jsonld(view.comparisons, view.decisions, articles=view.articles, publisher="Desk")
 
 
-@pytest.mark.parametrize(
-    "status", [ReviewStatus.UNREVIEWED, ReviewStatus.IN_PROGRESS, ReviewStatus.WRONG_EXTRACTION]
-)
+@pytest.mark.parametrize("status", [ReviewStatus.UNREVIEWED, ReviewStatus.IN_PROGRESS, ReviewStatus.WRONG_EXTRACTION])
 def test_no_verdict_no_claimreview(config: Config, status: ReviewStatus) -> None:
     assert export(load_view(config)) == []
     assert export(reviewed(config, status)) == []
@@ -58,9 +56,7 @@ def test_no_verdict_no_claimreview(config: Config, status: ReviewStatus) -> None
         (ReviewStatus.EXPLAINED, "The union counts every port", "Explained: not a real discrepancy", 5),
     ],
 )
-def test_verdict_is_a_claimreview(
-    config: Config, status: ReviewStatus, note: str, verdict: str, rating: int
-) -> None:
+def test_verdict_is_a_claimreview(config: Config, status: ReviewStatus, note: str, verdict: str, rating: int) -> None:
     (document,) = export(reviewed(config, status, note))
     assert document["@context"] == "https://schema.org" and document["@type"] == "ClaimReview"
     assert document["reviewRating"]["alternateName"] == verdict

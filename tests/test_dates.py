@@ -290,9 +290,7 @@ def test_mentions_are_sorted_and_do_not_overlap() -> None:
 
 
 @pytest.mark.parametrize("published", ["2023-02-06", "2023-02-09", "2023-02-12", "2024-01-01"])
-@pytest.mark.parametrize(
-    "weekday", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-)
+@pytest.mark.parametrize("weekday", ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 def test_weekday_agrees_with_dateparser_except_on_the_same_day(published: str, weekday: str) -> None:
     base = date.fromisoformat(published)
     (mention,) = find_dates(f"officials said {weekday}", published=published)

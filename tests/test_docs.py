@@ -24,9 +24,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 def _long_options(parser: argparse.ArgumentParser) -> list[str]:
-    return [
-        option for action in parser._actions for option in action.option_strings if option.startswith("--")
-    ]
+    return [option for action in parser._actions for option in action.option_strings if option.startswith("--")]
 
 
 def _section(command: str) -> str:
@@ -44,9 +42,7 @@ def test_there_are_commands_to_document() -> None:
 def test_every_option_is_documented_in_its_command_section(command: str) -> None:
     section = _section(command)
     shared = {"--help", "--quiet", "--verbose"}  # documented once for all commands
-    missing = [
-        o for o in _long_options(_subcommands()[command]) if o not in shared and f"`{o}" not in section
-    ]
+    missing = [o for o in _long_options(_subcommands()[command]) if o not in shared and f"`{o}" not in section]
     assert missing == []
 
 
@@ -69,9 +65,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert script.startswith("#!/usr/bin/env bash\n")
     assert "set -euo pipefail" in script
-    assert [line for line in script.splitlines() if "pytest" in line and not line.startswith("#")] == [
-        TEST_COMMAND
-    ]
+    assert [line for line in script.splitlines() if "pytest" in line and not line.startswith("#")] == [TEST_COMMAND]
 
 
 def test_library_example_runs() -> None:

@@ -136,9 +136,7 @@ def _seed_record() -> dict[str, object]:
         ({"note": "extra"}, "line 2: unknown field 'note'"),
     ],
 )
-def test_load_gold_names_the_line_and_the_problem(
-    tmp_path: Path, change: dict[str, object], message: str
-) -> None:
+def test_load_gold_names_the_line_and_the_problem(tmp_path: Path, change: dict[str, object], message: str) -> None:
     path = tmp_path / "gold.jsonl"
     path.write_text(json.dumps(_seed_record()) + "\n" + json.dumps({**_seed_record(), **change}) + "\n")
     with pytest.raises(GoldError, match="^" + str(path) + " " + message.replace("(", r"\(")):
@@ -214,9 +212,7 @@ def test_exact_match_scores_everything_perfectly() -> None:
         ((2, 2, 2), False),  # "Two" brigades is in the quote but is another number
     ],
 )
-def test_value_may_match_by_bound_or_by_the_number_written(
-    values: tuple[float | None, ...], matched: bool
-) -> None:
+def test_value_may_match_by_bound_or_by_the_number_written(values: tuple[float | None, ...], matched: bool) -> None:
     value, low, high = values
     claim = claim_like(BRIGADES, value=value, low=low, high=high)
     assert score([claim], TEXTS, [BRIGADES]).matched == int(matched)
@@ -315,10 +311,7 @@ def test_speaker_accuracy_in_score() -> None:
     claims = [claim_like(BLINKEN_TOTAL, speaker="Blinken"), claim_like(KIRBY, speaker="White House")]
     scores = score(claims, TEXTS, [BLINKEN_TOTAL, KIRBY])
     assert scores.speaker_accuracy == 0.5
-    assert (
-        f"speaker    {A003}: '3000' in {KIRBY.quote!r}: gold 'John Kirby', system 'White House'"
-        in scores.errors
-    )
+    assert f"speaker    {A003}: '3000' in {KIRBY.quote!r}: gold 'John Kirby', system 'White House'" in scores.errors
 
 
 @pytest.mark.parametrize(
@@ -432,9 +425,7 @@ def test_check_floors() -> None:
     floors = {"claim_recall": 0.7, "claim_precision": 0.5, "speaker_accuracy": 0.6}
     assert check_floors(_scores(0.6), floors) == ["claim_recall 0.600 is under its floor 0.700"]
     assert check_floors(_scores(0.7), floors) == []
-    assert check_floors(_scores(0.7), {"recall": 0.1}) == [
-        f"recall: not a metric (allowed: {', '.join(METRICS)})"
-    ]
+    assert check_floors(_scores(0.7), {"recall": 0.1}) == [f"recall: not a metric (allowed: {', '.join(METRICS)})"]
 
 
 @pytest.mark.parametrize("key", ["seeds", "dev"])
@@ -486,9 +477,7 @@ DEV = ROOT.parent / "shared" / "dev"
         ARTICLES,
         pytest.param(
             DEV / "articles",
-            marks=pytest.mark.skipif(
-                not DEV.is_dir(), reason="the development set is not beside the repository"
-            ),
+            marks=pytest.mark.skipif(not DEV.is_dir(), reason="the development set is not beside the repository"),
         ),
     ],
 )

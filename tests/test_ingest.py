@@ -231,18 +231,14 @@ def test_reading_time_inside_a_line_is_excluded_as_a_span(tmp_path):
 )
 def test_front_matter_published_is_normalised(tmp_path, published, expected):
     path = tmp_path / "article.md"
-    path.write_text(
-        f"---\noutlet: Geo News\npublished: {published}\n---\nAt least 36 lives have been lost.\n"
-    )
+    path.write_text(f"---\noutlet: Geo News\npublished: {published}\n---\nAt least 36 lives have been lost.\n")
     assert read_article(path, config=CONFIG).published == expected
 
 
 @pytest.mark.parametrize("published", ["soon", "10/08/2023", "2023", "'2023-02-30'"])
 def test_unreadable_front_matter_published_is_refused(tmp_path, published):
     path = tmp_path / "article.md"
-    path.write_text(
-        f"---\noutlet: Geo News\npublished: {published}\n---\nAt least 36 lives have been lost.\n"
-    )
+    path.write_text(f"---\noutlet: Geo News\npublished: {published}\n---\nAt least 36 lives have been lost.\n")
     with pytest.raises(ArticleError, match=r"published: .* is not a date; write it as YYYY-MM-DD"):
         read_article(path, config=CONFIG)
 

@@ -25,3 +25,36 @@ def test_jobs_and_batches_change_nothing_but_speed() -> None:
     assert [claims for _, claims in batched] == one_by_one
     assert [claims for _, claims in pooled] == one_by_one
     assert sum(len(claims) for claims in one_by_one) > 20
+
+
+def _skipped_text(text: str) -> list[str]:
+    from discrepancy.skim import unparsed_spans
+    from discrepancy.types import Article
+
+    config = Config()
+    article = Article(name="t.txt", path="t.txt", text=text, content_hash="x", body_start=0)
+    return [text[b:e].strip() for b, e in unparsed_spans(article, domain=load_domain(config.domain_dir))]
+
+
+def test_sentences_without_a_possible_count_are_not_parsed() -> None:
+    text = (
+        "Flood waters rise in the delta\n"
+        "The river burst its banks in 1998 and again last year. Officials met in the capital. "
+        "About 3,000 families have left home, the agency said.\n"
+        "Rain is expected to ease by the weekend, with 40% less forecast.\n"
+    )
+    assert _skipped_text(text) == [
+        "The river burst its banks in 1998 and again last year.",
+        "Officials met in the capital.",
+        "Rain is expected to ease by the weekend, with 40% less forecast.",
+    ]
+
+
+def test_a_count_keeps_the_sentences_its_speaker_and_date_come_from() -> None:
+    text = (
+        "Storm update\n"
+        "Governor Ana Ruiz said on Tuesday that the capital was calm. Nobody expected the storm.\n"
+        "“We did all we could. Nearly 200 people are still missing,” she said. The roads are closed.\n"
+    )
+    # the dated statement, the quote's opening and the pronoun's antecedent stay; the rest goes
+    assert _skipped_text(text) == ["Nobody expected the storm.", "The roads are closed."]

@@ -239,8 +239,7 @@ def test_decisions_survive_a_rerun_and_new_values_reopen_a_verdict(config: Confi
         review.mark_claim(view, dismissed, note="not a count of troops in Russia", by="ana", at=CLOCK)
         review.merge(view, others[0], others[1], by="ana", at=CLOCK)
     assert all(
-        item.comparison.referent.id != referent
-        for item in open_items(view.comparisons, load_view(config).decisions)
+        item.comparison.referent.id != referent for item in open_items(view.comparisons, load_view(config).decisions)
     )
 
     rerun_with_late_article(config)

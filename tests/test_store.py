@@ -83,9 +83,7 @@ def test_every_dataclass_field_has_a_column(store: Store) -> None:
     claim_columns = {row[1] for row in _sql(store.path, "PRAGMA table_info(claims)")}
     article_columns = {row[1] for row in _sql(store.path, "PRAGMA table_info(articles)")}
     assert {field.name for field in dataclasses.fields(Claim)} <= claim_columns
-    assert {field.name for field in dataclasses.fields(Article)} | {"pipeline_version", "run_id"} <= (
-        article_columns
-    )
+    assert {field.name for field in dataclasses.fields(Article)} | {"pipeline_version", "run_id"} <= (article_columns)
 
 
 def test_articles_and_claims_round_trip_exactly(store: Store) -> None:
@@ -193,9 +191,7 @@ def test_save_comparisons_fills_referents_pairs_and_claims(store: Store) -> None
             )
     assert by_key[_key(YEARS_100)].referent is None
 
-    rows = _sql(
-        store.path, "SELECT id, story, place, group_status, spread, low, high, sides, notes FROM referents"
-    )
+    rows = _sql(store.path, "SELECT id, story, place, group_status, spread, low, high, sides, notes FROM referents")
     russia = next(row for row in rows if row[0] == RUSSIA.referent.id)
     assert russia[1:7] == ("nk-russia", "Russia", "diverges", 4.0, 2000.0, 12000.0)
     assert json.loads(russia[7]) == ["South Korea", "US", "Ukraine"]
@@ -229,9 +225,7 @@ def test_save_comparisons_with_an_unstored_claim_changes_nothing(store: Store) -
 
 def test_runs_record_counts_outcome_and_failures(store: Store) -> None:
     first = _fill(store)
-    failure = ArticleFailure(
-        path="articles/bad.txt", message="articles/bad.txt: not UTF-8; try --encoding latin-1"
-    )
+    failure = ArticleFailure(path="articles/bad.txt", message="articles/bad.txt: not UTF-8; try --encoding latin-1")
     store.finish_run(
         first,
         ended="2024-11-01T10:01:00",
@@ -260,9 +254,7 @@ def test_runs_record_counts_outcome_and_failures(store: Store) -> None:
     ("run_id", "outcome", "message"),
     [(99, "ok", "no run 99 to finish"), (1, "finished", "could not finish run 1")],
 )
-def test_finish_run_refuses_unknown_runs_and_outcomes(
-    store: Store, run_id: int, outcome: str, message: str
-) -> None:
+def test_finish_run_refuses_unknown_runs_and_outcomes(store: Store, run_id: int, outcome: str, message: str) -> None:
     store.begin_run(pipeline_version=VERSION, started="2024-11-01T10:00:00")
     with pytest.raises(StoreError, match=message):
         store.finish_run(run_id, ended="x", articles_added=0, claims_added=0, failures=[], outcome=outcome)
