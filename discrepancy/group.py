@@ -296,7 +296,8 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
         outcome = _outcome(_right_window(noun or number), number, domain) or _outcome(clause, number, domain)
         if outcome or thing is None:
             return outcome
-        verb = (noun or number).head
+        counted = noun or number
+        verb = counted.head
         if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing
@@ -304,8 +305,10 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
     return f"{thing} {outcome}" if outcome else thing
 
 
-def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
-    """Which occasion or subset a count is about: "ceremony", "march", "first", a year."""
+def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bool = False) -> str | None:
+    """Which occasion or subset a count is about: "ceremony", "march", "first", a year.
+
+    A ``cumulative`` count (a toll) stands at any hour, so "as of 11 am" is no part of the day."""
     parts = []
     occasions = []
     for token in clause:
@@ -329,7 +332,7 @@ def _event(clause: list[Token], number: Token, domain: Domain) -> str | None:
     if numeric:  # "11am 1/20/13 = 317k": the day the table row counts
         year = numeric.group(1)
         parts.append(year if len(year) == 4 else f"20{year}")
-    if _PART_OF_DAY.search(window):
+    if _PART_OF_DAY.search(window) and not cumulative:
         parts.append("so far")  # "as of 11 a.m.": a count part-way through the day, not the day's total
     return " ".join(dict.fromkeys(parts)) or None
 
@@ -364,13 +367,35 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         actor = _actor_of(noun, clause, domain)
         places = _places(number, noun, clause, domain, actor)
         place = places[0] if len(places) == 1 else None
-        if not places and counted_class and domain.classes.get(counted_class, ("", ""))[1] == "outcome":
+        if not places and _is_outcome(counted_class, domain):
             place = _reporter_place(number, domain)
         if not places and place is None:
             place = _headline_place(parsed, claim, domain, actor)
-        yield dataclasses.replace(
-            claim, counted_class=counted_class, actor=actor, place=place, event=_event(clause, number, domain)
-        )
+        if place is not None and _listed_with_others(place, clause, domain):
+            place = None
+        event = _event(clause, number, domain, cumulative=_is_outcome(counted_class, domain))
+        yield dataclasses.replace(claim, counted_class=counted_class, actor=actor, place=place, event=event)
+
+
+def _is_outcome(counted_class: str | None, domain: Domain) -> bool:
+    return domain.classes.get(counted_class or "", ("", ""))[1] == "outcome"
+
+
+def _listed_with_others(place: str, clause: list[Token], domain: Domain) -> bool:
+    """ "the toll in Ruritania and Freedonia", "Ruritania, Freedonia quake toll": the place is one of a list."""
+    if not clause:
+        return False
+    doc = clause[0].doc
+    span = doc[min(t.i for t in clause) : max(t.i for t in clause) + 1]
+    entities = [e for e in entities_in(span) if e.label_ in _PLACE_LABELS]
+    for first, second in zip(entities, entities[1:], strict=False):
+        joiner = doc[first.end : second.start].text.strip().lower()
+        names = {_canonical_place(first.text, domain), _canonical_place(second.text, domain)}
+        if joiner in {",", "and", "&", "-", "–"} and place in names and None not in names and len(names) == 2:
+            other = (names - {place}).pop()
+            if place not in domain.place_ancestors(other) and other not in domain.place_ancestors(place):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- grouping across articles
@@ -511,7 +536,7 @@ def group_claims(
             c.counted_class
             for c in members
             if c.counted.lower() in GENERIC_NOUNS
-            and domain.classes.get(c.counted_class or "", ("", ""))[1] == "outcome"
+            and _is_outcome(c.counted_class, domain)
         )
         actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
         for claim in members:

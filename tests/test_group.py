@@ -60,6 +60,9 @@ SCOPES = [
         None,
         "Syria",
     ),
+    # a list of places is the whole, not its first member
+    ("Turkey, Syria earthquake death toll surpasses 15,000", "15,000", "dead", None, None),
+    ("The toll in Turkey and Syria earthquake stands at over 4,300.", "4,300", "dead", None, None),
 ]
 
 
@@ -132,3 +135,10 @@ def test_counts_part_way_through_a_day_are_kept_apart_from_day_totals(domain: Do
     scoped = {c.surface: c for c in _scoped(_article("m.txt", text, "2017-01-21"), domain)}
     assert scoped["193,000"].event is not None and "so far" in scoped["193,000"].event
     assert scoped["570,000"].event is None or "so far" not in scoped["570,000"].event
+
+
+def test_a_toll_as_of_an_hour_is_still_the_toll(domain: Domain) -> None:
+    text = "As of 11 am IST, the toll in the earthquake stands at over 4,300.\n"
+    [claim] = _scoped(_article("t.txt", text, "2023-02-07"), domain)
+    assert claim.counted_class == "dead"
+    assert claim.event is None or "so far" not in claim.event
