@@ -112,14 +112,50 @@ def _words_value(surface: str) -> float | None:
     text = text.removesuffix(" and a half")
     if text.startswith(("a half ", "an half ")):
         return _words_value("a " + text.split(" ", 2)[2]) * 0.5 if _words_value("a " + text.split(" ", 2)[2]) else None
-    values = quantulum.extract_spellout_values(text)
-    if len(values) != 1:
-        return None
-    value = float(values[0]["new_surface"])
+    value = _spelled_value(text)
+    if value is None:  # a form the simple reading does not cover: quantulum3 decides
+        values = quantulum.extract_spellout_values(text)
+        if len(values) != 1:
+            return None
+        value = float(values[0]["new_surface"])
     if half:
         scale = next((s for word, s in _SCALES.items() if text.endswith(word)), 1.0)
         value += scale / 2
     return value
+
+
+_WORD_VALUES = {word: float(i if i < 20 else (i - 18) * 10) for i, word in enumerate(_UNITS)}
+
+
+def _spelled_value(text: str) -> float | None:
+    """ "two", "twenty-five", "a hundred and ten", "eleven thousand", "1.5 million" as a number; None if unsure.
+
+    The usual forms are read here: quantulum3's reader takes seconds to load (it builds an
+    inflection engine), which a rerun of ten articles would otherwise pay."""
+    total, current, previous = 0.0, 0.0, ""
+    for word in text.replace("-", " ").split():
+        if word == "and":
+            continue
+        if word in {"a", "an"} and not previous:
+            current, previous = 1.0, "a"
+        elif word in _WORD_VALUES:
+            value = _WORD_VALUES[word]
+            after_tens = previous in _WORD_VALUES and _WORD_VALUES[previous] >= 20 and value < 10
+            if previous and previous not in _SCALES and previous != "a" and not after_tens:
+                return None  # "five two": two numbers, not one
+            current += value
+        elif word in _SCALES:
+            if previous in _SCALES and _SCALES[previous] >= _SCALES[word]:
+                return None
+            if word == "hundred":
+                current = (current or 1.0) * 100
+            else:
+                total += (current or 1.0) * _SCALES[word]
+                current = 0.0
+        else:
+            return None
+        previous = word
+    return total + current if previous else None
 
 
 def number_value(surface: str) -> float | None:

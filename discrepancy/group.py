@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -388,7 +389,7 @@ def _listed_with_others(place: str, clause: list[Token], domain: Domain) -> bool
     doc = clause[0].doc
     span = doc[min(t.i for t in clause) : max(t.i for t in clause) + 1]
     entities = [e for e in entities_in(span) if e.label_ in _PLACE_LABELS]
-    for first, second in zip(entities, entities[1:], strict=False):
+    for first, second in itertools.pairwise(entities):
         joiner = doc[first.end : second.start].text.strip().lower()
         names = {_canonical_place(first.text, domain), _canonical_place(second.text, domain)}
         if joiner in {",", "and", "&", "-", "–"} and place in names and None not in names and len(names) == 2:
@@ -535,8 +536,7 @@ def group_claims(
         generic_outcomes = Counter(
             c.counted_class
             for c in members
-            if c.counted.lower() in GENERIC_NOUNS
-            and _is_outcome(c.counted_class, domain)
+            if c.counted.lower() in GENERIC_NOUNS and _is_outcome(c.counted_class, domain)
         )
         actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
         for claim in members:

@@ -375,7 +375,15 @@ def test_year_sentence_keeps_its_counts(domain: Domain) -> None:
 
 @pytest.mark.parametrize(
     ("surface", "value"),
-    [("6,760", 6760), ("four thousand", 4000), ("1.5 million", 1500000), ("193k", 193000), ("3000", 3000)],
-)
+    [
+        ("6,760", 6760), ("four thousand", 4000), ("1.5 million", 1500000), ("193k", 193000), ("3000", 3000),
+        ("twenty-five", 25), ("a hundred and ten", 110), ("two hundred thousand", 200000),
+        ("one million two hundred thousand", 1200000), ("a half million", 500000), ("a million and a half", 1500000),
+    ],
+)  # fmt: skip
 def test_number_value(surface: str, value: float) -> None:
     assert extract.number_value(surface) == value
+
+
+def test_two_numbers_in_a_row_are_not_read_as_one() -> None:
+    assert extract.number_value("five two") is None
