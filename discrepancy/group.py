@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from spacy.tokens import Span, Token
 
@@ -402,7 +402,8 @@ def _listed_with_others(place: str, clause: list[Token], domain: Domain) -> bool
 # ---------------------------------------------------------------- grouping across articles
 
 
-def _story_terms(article: Article) -> Counter[str]:
+def story_terms(article: Article) -> Counter[str]:
+    """The capitalised words an article's story is recognised by, with their counts."""
     body = article.text[article.body_start :]
     words = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", body, re.MULTILINE)
     return Counter(w.lower() for w in words if w.lower() not in _STOP_CAPITALS)
@@ -415,11 +416,16 @@ def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str
     most similar to, or starts a new one. The cost grows with articles times stories, not
     with pairs of articles, and the result depends only on the set of articles.
     """
-    terms = {a.name: _story_terms(a) for a in articles}
+    return stories_from_terms({a.name: story_terms(a) for a in articles}, threshold=threshold)
+
+
+def stories_from_terms(terms: Mapping[str, Mapping[str, int]], *, threshold: float = 0.12) -> dict[str, str]:
+    """``stories`` from each article's ``story_terms`` (as the store keeps them)."""
+    terms = {name: Counter(counts) for name, counts in terms.items()}
     document_frequency: Counter[str] = Counter()
     for counter in terms.values():
         document_frequency.update(counter.keys())
-    total = len(articles)
+    total = len(terms)
 
     def vector(counter: Counter[str]) -> dict[str, float]:
         return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
@@ -517,10 +523,19 @@ def _is_occasion(event: str, domain: Domain) -> bool:
 
 
 def group_claims(
-    claims: Sequence[Claim], articles: Sequence[Article], *, domain: Domain
+    claims: Sequence[Claim],
+    articles: Sequence[Article],
+    *,
+    domain: Domain,
+    story_of: Mapping[str, str] | None = None,
+    other_keys: Iterable[ReferentKey] = (),
 ) -> tuple[list[Claim], list[Referent]]:
-    """Assign a referent to every count claim; returns the updated claims and the referents."""
-    story_of = stories(articles)
+    """Assign a referent to every count claim; returns the updated claims and the referents.
+
+    ``story_of`` gives the stories when they were clustered over more articles than these;
+    ``other_keys`` are the referents of stories not regrouped now, which ids must not clash with.
+    """
+    story_of = stories(articles) if story_of is None else story_of
     claims = _date_from_story(claims, articles, story_of)
     counts = [c for c in claims if c.kind is Kind.COUNT]
     by_story: dict[str, list[Claim]] = defaultdict(list)
@@ -568,10 +583,7 @@ def group_claims(
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:
         referent_claims[keys[claim.id]].append(claim)
-    stories_of_id: dict[str, set[str]] = defaultdict(set)
-    for key in referent_claims:
-        stories_of_id[referent_id(key)].add(key.story)
-    ids = {key: referent_id(key, with_story=len(stories_of_id[referent_id(key)]) > 1) for key in referent_claims}
+    ids = referent_ids([*referent_claims, *other_keys])
     labels = {key: referent_label(key, members) for key, members in referent_claims.items()}
     updated = []
     members_of: dict[ReferentKey, list[Claim]] = defaultdict(list)
@@ -585,6 +597,15 @@ def group_claims(
         Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key])) for key in referent_claims
     ]
     return updated, sorted(referents, key=lambda r: r.id)
+
+
+def referent_ids(keys: Iterable[ReferentKey]) -> dict[ReferentKey, str]:
+    """Each key's id; the story joins the id of keys that two stories share."""
+    keys = list(keys)
+    stories_of_id: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        stories_of_id[referent_id(key)].add(key.story)
+    return {key: referent_id(key, with_story=len(stories_of_id[referent_id(key)]) > 1) for key in keys}
 
 
 def referent_id(key: ReferentKey, *, with_story: bool = False) -> str:

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from .ingest import load_articles, scan_articles
 from .report import render_report, write_report
 from .review import Decisions, ReviewStore, apply_decisions
 from .store import Store, run_lock
-from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind
+from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, ReferentKey
 from .wire import independent, mark_carriers
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,9 @@ class RunResult:
     report_path: Path
     new: int = 0  # articles analysed in this run (new, edited or due to a new pipeline version)
     skipped: int = 0  # articles already stored with this text and pipeline version
-    # what the store holds after the run; on a rerun with nothing new ``analysis`` holds only the failures
+    # what the store holds after the run. ``analysis`` holds the articles and claims of the stories
+    # regrouped in this run (all of them on a first run), every comparison, and the failures; on a
+    # rerun with nothing new, only the failures
     articles: int = 0
     claims: int = 0
     diverging: int = 0
@@ -76,19 +78,27 @@ def analyse_article(article: Article, *, config: Config, domain: Domain) -> list
 
 
 def compare_all(
-    articles: Sequence[Article], claims: Sequence[Claim], *, domain: Domain
+    articles: Sequence[Article],
+    claims: Sequence[Claim],
+    *,
+    domain: Domain,
+    story_of: Mapping[str, str] | None = None,
+    other_keys: Iterable[ReferentKey] = (),
 ) -> tuple[list[Claim], list[Comparison]]:
     """Group every count claim by referent and compare within each referent.
 
     A claim relayed by several articles (a wire copy) is compared once: its copies keep their
     referent but are left out of the comparison, so reprints are not independent sources.
+    ``story_of`` and ``other_keys`` regroup some stories of a larger archive (see ``group_claims``).
     """
     from .compare import compare_referents
     from .group import group_claims
 
     # stored claims carry the previous run's grouping: start from none, so batches end as one run would
     claims = [dataclasses.replace(c, referent=None, referent_label=None, referent_status=None) for c in claims]
-    claims, referents = group_claims(mark_carriers(claims, articles), articles, domain=domain)
+    claims, referents = group_claims(
+        mark_carriers(claims, articles), articles, domain=domain, story_of=story_of, other_keys=other_keys
+    )
     referents = [dataclasses.replace(r, claims=tuple(independent(r.claims))) for r in referents]
     comparisons = compare_referents(referents, domain=domain)
     status = {c.referent.id: c.status for c in comparisons}
@@ -194,12 +204,15 @@ def run(
         added_claims = 0
         found = ()
         if todo:  # spaCy loads only when there is something to parse
+            from .group import story_terms
             from .parallel import analyse_many
 
             found = analyse_many(todo, config=config, domain=domain)
         for done, (article, claims) in enumerate(found, 1):
             raw = scan.raw_hashes.get(article.name, stored[article.name].raw_hash if article.name in stored else None)
-            store.save_article(article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw)
+            store.save_article(
+                article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw, story_terms=story_terms(article)
+            )
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
             if progress is not None:
                 progress(done, len(todo))
@@ -223,17 +236,24 @@ def run(
             report_sha = previous["report_sha"]
             stored_articles, claims, comparisons = [], [], []
         else:
-            stored_articles = store.load_articles()
             old_failures = previous["failures"] if previous else []
-            claims, comparisons = compare_all(stored_articles, store.load_claims(), domain=domain)
+            story_of = _stories(store)
+            # review decisions may span stories, and a new pipeline may group anew: then everything
+            whole = bool(fingerprint) or previous is None or previous["pipeline_version"] != version
+            regroup = None if whole else _stories_to_regroup(store, story_of, analysed={a.name for a in todo})
+            stored_articles, claims, comparisons, regroup = _regroup(store, story_of, regroup, domain=domain)
             # the desk's merges, moves and dismissals outlive the regrouping
             claims, comparisons = apply_decisions(claims, comparisons, decisions)
             changes = diff(store.referent_states(), comparisons, failures, previous_failures=old_failures)
-            store.save_comparisons(comparisons, claims=claims, changes=changes, run_id=run_id)
-            count_claims = sum(1 for c in claims if c.kind is Kind.COUNT)
+            store.save_comparisons(
+                comparisons, claims=claims, changes=changes, run_id=run_id, stories=story_of, regrouped=regroup
+            )
+            if regroup is not None:  # the stories left as they were are part of the report too
+                comparisons = store.load_comparisons(compared_claims(store.load_claims(grouped_only=True)))
+            stored_count, count_claims, _ = store.summary()
             report = render_report(
                 comparisons,
-                article_count=len(stored_articles),
+                article_count=stored_count,
                 claim_count=count_claims,
                 failures=failures,
                 decisions=decisions,
@@ -266,6 +286,48 @@ def run(
         claims=claim_count,
         diverging=diverging,
     )
+
+
+def _stories(store: Store) -> dict[str, str]:
+    """Every stored article's story, clustered from the terms kept for each article."""
+    from .group import stories_from_terms, story_terms
+
+    terms = store.story_terms()
+    missing = [name for name, kept in terms.items() if kept is None]
+    found = {article.name: story_terms(article) for article in store.load_articles(missing)} if missing else {}
+    return stories_from_terms({name: kept if kept is not None else found[name] for name, kept in terms.items()})
+
+
+def _stories_to_regroup(store: Store, story_of: Mapping[str, str], *, analysed: set[str]) -> set[str]:
+    """The stories that articles joined, left or were reanalysed in; the others' grouping stands."""
+    before = store.article_stories()
+    moved = {name for name, story in story_of.items() if before.get(name) != story} | analysed
+    return {story_of[name] for name in moved if name in story_of} | {before[n] for n in moved if before.get(n)}
+
+
+def _regroup(
+    store: Store, story_of: Mapping[str, str], regroup: set[str] | None, *, domain: Domain
+) -> tuple[list[Article], list[Claim], list[Comparison], set[str] | None]:
+    """Group and compare the claims of the stories in ``regroup`` (all when None).
+
+    Grouping is per story, so the other stories' stored referents stand, except for ids: when a
+    regrouped story comes to share a referent id with another story, both ids gain the story and
+    that story is regrouped too. Returns the articles, claims and comparisons regrouped, and the
+    stories that were."""
+    from .group import referent_ids
+
+    while True:
+        names = None if regroup is None else [name for name, story in story_of.items() if story in regroup]
+        others = {} if regroup is None else {i: k for i, k in store.referent_keys().items() if k.story not in regroup}
+        articles = store.load_articles(names)
+        claims, comparisons = compare_all(
+            articles, store.load_claims(names), domain=domain, story_of=story_of, other_keys=others.values()
+        )
+        ids = referent_ids([*(c.referent.key for c in comparisons), *others.values()])
+        renamed = {key.story for old_id, key in others.items() if ids[key] != old_id}
+        if regroup is None or not renamed:
+            return articles, claims, comparisons, regroup
+        regroup = regroup | renamed
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -8,7 +8,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
@@ -130,6 +130,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (run_id, position)
         )""",
     ),
+    (
+        # the words an article's story is recognised by, and the story it was last grouped in:
+        # a rerun regroups only the stories that new articles join or leave
+        "ALTER TABLE articles ADD COLUMN story_terms TEXT",
+        "ALTER TABLE articles ADD COLUMN story TEXT",
+        "CREATE INDEX referents_story ON referents (story)",
+    ),
 )
 
 # Column order follows the dataclasses; the test suite checks that every field has a column.
@@ -211,6 +218,7 @@ def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
     )
 
 
+_IN_BATCH = 500  # values per "IN (...)": SQLite limits the parameters of one statement
 _UPSERT_ARTICLE = _upsert("articles", _ARTICLE_COLUMNS, ("name",))
 _UPSERT_CLAIM = _upsert("claims", _CLAIM_COLUMNS, ("article", "start", "end"))
 
@@ -417,6 +425,7 @@ class Store(SqliteTables):
         pipeline_version: str,
         run_id: int,
         raw_hash: str | None = None,
+        story_terms: Mapping[str, int] | None = None,
     ) -> None:
         """Store an article and exactly these claims for it, in one transaction."""
         strangers = [claim.id for claim in claims if claim.article != article.name]
@@ -432,6 +441,8 @@ class Store(SqliteTables):
         with self._write(f"save article {article.name}") as conn:
             previous = conn.execute("SELECT content_hash FROM articles WHERE name = ?", (article.name,)).fetchone()
             conn.execute(_UPSERT_ARTICLE, (*row.values(), pipeline_version, run_id, raw_hash))
+            terms = None if story_terms is None else json.dumps(dict(sorted(story_terms.items())))
+            conn.execute("UPDATE articles SET story_terms = ?, story = NULL WHERE name = ?", (terms, article.name))
             changed = previous is not None and previous[0] != article.content_hash
             stored = conn.execute('SELECT start, "end" FROM claims WHERE article = ?', (article.name,)).fetchall()
             stale = [(article.name, *span) for span in stored if changed or tuple(span) not in keep]
@@ -455,18 +466,54 @@ class Store(SqliteTables):
         rows = self._conn.execute("SELECT name, raw_hash, content_hash, pipeline_version FROM articles ORDER BY name")
         return {name: StoredFile(raw, content, version) for name, raw, content, version in rows}
 
-    def load_articles(self) -> list[Article]:
+    def load_articles(self, names: Iterable[str] | None = None) -> list[Article]:
+        """The stored articles sorted by name; only those named when ``names`` is given."""
         articles = []
-        for row in self._conn.execute(f"SELECT {_columns(_ARTICLE_FIELDS)} FROM articles ORDER BY name"):
+        query = f"SELECT {_columns(_ARTICLE_FIELDS)} FROM articles"
+        for row in self._select_sorted(query, "name", names, key_columns=1):  # name is the first column
             values = dict(zip(_ARTICLE_FIELDS, row, strict=True))
             values["excluded"] = tuple((start, end) for start, end in json.loads(values["excluded"]))
             articles.append(Article(**values))
         return articles
 
-    def load_claims(self) -> list[Claim]:
-        """Every stored claim, all kinds, sorted by (article, start, end)."""
-        rows = self._conn.execute(f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims ORDER BY article, start, "end"')
+    def load_claims(self, articles: Iterable[str] | None = None, *, grouped_only: bool = False) -> list[Claim]:
+        """Stored claims, all kinds, sorted by (article, start, end); of the named articles when given.
+
+        ``grouped_only``: only the claims that have a referent."""
+        query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims"
+        if grouped_only:
+            query += " WHERE referent IS NOT NULL"
+        rows = self._select_sorted(query, "article", articles, key_columns=3)  # article, start, end come first
         return [_claim_from_row(row) for row in rows]
+
+    def _select_sorted(
+        self, query: str, column: str, values: Iterable[str] | None, *, key_columns: int
+    ) -> list[tuple[object, ...]]:
+        """Rows of ``query`` whose ``column`` is one of ``values`` (all rows when None), sorted on the first columns."""
+        if values is None:
+            rows = self._conn.execute(query).fetchall()
+        else:
+            wanted = sorted(set(values))
+            joiner = " AND " if " WHERE " in query else " WHERE "
+            rows = []
+            for start in range(0, len(wanted), _IN_BATCH):
+                batch = wanted[start : start + _IN_BATCH]
+                rows += self._conn.execute(f'{query}{joiner}"{column}" IN ({_placeholders(batch)})', batch).fetchall()
+        return sorted(rows, key=lambda row: row[:key_columns])
+
+    def story_terms(self) -> dict[str, dict[str, int] | None]:
+        """Article name -> the words its story is recognised by (None when stored before they were kept)."""
+        rows = self._conn.execute("SELECT name, story_terms FROM articles ORDER BY name")
+        return {name: None if terms is None else json.loads(terms) for name, terms in rows}
+
+    def article_stories(self) -> dict[str, str | None]:
+        """Article name -> the story it was grouped in by the last saved grouping (None: not grouped yet)."""
+        return dict(self._conn.execute("SELECT name, story FROM articles ORDER BY name").fetchall())
+
+    def referent_keys(self) -> dict[str, ReferentKey]:
+        """Referent id -> its key, as of the last saved grouping."""
+        rows = self._conn.execute("SELECT id, story, counted_class, actor, place, status_key FROM referents")
+        return {str(row[0]): ReferentKey(*row[1:]) for row in rows}
 
     # referents
 
@@ -477,18 +524,34 @@ class Store(SqliteTables):
         claims: Sequence[Claim] = (),
         changes: Sequence[Change] = (),
         run_id: int | None = None,
+        stories: Mapping[str, str] | None = None,
+        regrouped: Collection[str] | None = None,
     ) -> None:
-        """Replace all referents and pairs, and set the referent fields of the claims, in one transaction.
+        """Replace the referents and pairs, and set the referent fields of the claims, in one transaction.
 
         ``claims`` (as from ``pipeline.compare_all``) also sets the referent and wire fields of claims
         left out of the comparisons as relayed copies; ``changes`` are recorded under ``run_id``.
+        ``stories`` (article name -> story) is noted for the articles it names. With ``regrouped``
+        (story labels), only the referents of those stories and the claims of their articles are
+        replaced; the rest of the grouping stands.
         """
+        reset = "UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL, carried_by = '[]'"
         with self._write("save referents") as conn:
-            conn.execute("DELETE FROM claim_pairs")
-            conn.execute("DELETE FROM referents")
-            conn.execute(
-                "UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL, carried_by = '[]'"
-            )
+            if regrouped is None:
+                conn.execute("DELETE FROM claim_pairs")
+                conn.execute("DELETE FROM referents")
+                conn.execute(reset)
+            else:
+                labels = sorted(set(regrouped))
+                for start in range(0, len(labels), _IN_BATCH):
+                    batch = labels[start : start + _IN_BATCH]
+                    where = f"story IN ({_placeholders(batch)})"
+                    referents = f"SELECT id FROM referents WHERE {where}"
+                    conn.execute(f"DELETE FROM claim_pairs WHERE referent IN ({referents})", batch)
+                    conn.execute(f"DELETE FROM referents WHERE {where}", batch)
+                    conn.execute(f"{reset} WHERE article IN (SELECT name FROM articles WHERE {where})", batch)
+            if stories:
+                conn.executemany("UPDATE articles SET story = ? WHERE name = ?", [(s, n) for n, s in stories.items()])
             for comparison in comparisons:
                 referent, key = comparison.referent, comparison.referent.key
                 status = GroupStatus(comparison.status).value

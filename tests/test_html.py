@@ -96,5 +96,6 @@ def test_bad_pages_fail_alone_in_a_run_and_keep_what_was_stored(tmp_path: Path) 
     assert [f.message for f in result.analysis.failures] == [
         f"{folder / 'no_article.html'}: no article text found in this HTML page"
     ]
-    assert [a.name for a in result.analysis.articles] == ["maui.html"]
-    assert (result.new, result.skipped) == (0, 1)
+    assert (result.new, result.skipped, result.articles) == (0, 1, 1)
+    with Store(config.db_path) as store:
+        assert [a.name for a in store.load_articles()] == ["maui.html"]

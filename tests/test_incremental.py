@@ -191,3 +191,45 @@ def test_progress_is_reported_per_analysed_article_only(tmp_path: Path) -> None:
     shutil.copy(SEEDS[2], articles)
     run([articles], config=config, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 2), (2, 2)]
+
+
+FLOOD = (
+    "Floods sweep the Varna delta\n"
+    "Officials in the Varna delta said on Monday that at least 1,200 people had been evacuated from Kerel "
+    "and Ostrov. The Varna Red Cross put the number of evacuated people at about 2,000.\n"
+)
+FLOOD_LATER = (
+    "Varna delta floods: evacuations rise\n"
+    "The Varna regional governor said on Wednesday that 3,500 people had been evacuated from Kerel and Ostrov, "
+    "while the Varna Red Cross said more than 4,000 people had left the delta.\n"
+)
+
+
+def test_a_new_article_regroups_only_its_own_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for path in SEEDS:
+        shutil.copy(path, articles)
+    config = _config(tmp_path)
+    run([articles], config=config)
+    regrouped: list[list[str]] = []
+    compare_all = pipeline.compare_all
+
+    def recording(stored_articles, claims, **kwargs):  # type: ignore[no-untyped-def]
+        regrouped.append(sorted(a.name for a in stored_articles))
+        return compare_all(stored_articles, claims, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compare_all", recording)
+    (articles / "flood1.txt").write_text(FLOOD, encoding="utf-8")
+    run([articles], config=config)
+    (articles / "flood2.txt").write_text(FLOOD_LATER, encoding="utf-8")
+    last = run([articles], config=config)
+    assert regrouped == [["flood1.txt"], ["flood1.txt", "flood2.txt"]]
+    labels = [c.referent.label for c in last.analysis.comparisons]
+    assert any(label.startswith("People") and "evacuat" in label for label in labels)
+    # the same store and report as one run over all the articles
+    monkeypatch.setattr(pipeline, "compare_all", compare_all)
+    at_once = _config(tmp_path / "at_once")
+    run([articles], config=at_once)
+    assert _state(config) == _state(at_once)
+    assert config.report_path.read_bytes() == at_once.report_path.read_bytes()

@@ -102,4 +102,4 @@ def test_bad_files_fail_alone_and_keep_what_was_stored(tmp_path):
     assert all("\n" not in m for m in messages)
     assert any("empty.txt" in m and "empty" in m for m in messages)
     assert any("latin1.txt" in m and "UTF-8" in m for m in messages)
-    assert len(result.analysis.articles) == 5
+    assert (result.articles, result.claims, result.diverging) == (5, 20, 2)
