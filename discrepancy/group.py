@@ -22,7 +22,7 @@ from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
 from .extract import counted_token
 from .nlp import ParsedArticle, entities_in, lemma, sentence_of, subtree_text
-from .types import Article, Claim, Kind, Referent, ReferentKey
+from .types import Article, Claim, Kind, Referent, ReferentKey, with_fields
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
 _ACTOR_PREPOSITIONS = {"from", "of"}
@@ -482,7 +482,7 @@ def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story
                 if m.value and m.precision == "day" and MONTH_NAME.search(m.text)
             ]
             if mentions:
-                claim = dataclasses.replace(claim, claim_date=mentions[0].value)
+                claim = with_fields(claim, claim_date=mentions[0].value)
         resolved.append(claim)
     return resolved
 
@@ -590,7 +590,7 @@ def group_claims(
     for claim in claims:
         if claim.kind is Kind.COUNT:
             key = keys[claim.id]
-            claim = dataclasses.replace(claim, referent=ids[key], referent_label=labels[key])
+            claim = with_fields(claim, referent=ids[key], referent_label=labels[key])
             members_of[key].append(claim)
         updated.append(claim)
     referents = [

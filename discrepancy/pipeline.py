@@ -26,7 +26,7 @@ from .ingest import load_articles, scan_articles
 from .report import render_report, write_report
 from .review import Decisions, ReviewStore, apply_decisions
 from .store import Store, run_lock
-from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, ReferentKey
+from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, ReferentKey, with_fields
 from .wire import independent, mark_carriers
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def compare_all(
     from .group import group_claims
 
     # stored claims carry the previous run's grouping: start from none, so batches end as one run would
-    claims = [dataclasses.replace(c, referent=None, referent_label=None, referent_status=None) for c in claims]
+    claims = [with_fields(c, referent=None, referent_label=None, referent_status=None) for c in claims]
     claims, referents = group_claims(
         mark_carriers(claims, articles), articles, domain=domain, story_of=story_of, other_keys=other_keys
     )
@@ -107,7 +107,7 @@ def compare_all(
 
 
 def _with_status(claim: Claim, status: GroupStatus) -> Claim:
-    return dataclasses.replace(claim, referent_status=status)
+    return with_fields(claim, referent_status=status)
 
 
 def compared_claims(claims: Sequence[Claim]) -> list[Claim]:
@@ -321,7 +321,11 @@ def _regroup(
         others = {} if regroup is None else {i: k for i, k in store.referent_keys().items() if k.story not in regroup}
         articles = store.load_articles(names)
         claims, comparisons = compare_all(
-            articles, store.load_claims(names), domain=domain, story_of=story_of, other_keys=others.values()
+            articles,
+            store.load_claims(names, counts_only=True),
+            domain=domain,
+            story_of=story_of,
+            other_keys=others.values(),
         )
         ids = referent_ids([*(c.referent.key for c in comparisons), *others.values()])
         renamed = {key.story for old_id, key in others.items() if ids[key] != old_id}

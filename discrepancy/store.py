@@ -223,6 +223,13 @@ _UPSERT_ARTICLE = _upsert("articles", _ARTICLE_COLUMNS, ("name",))
 _UPSERT_CLAIM = _upsert("claims", _CLAIM_COLUMNS, ("article", "start", "end"))
 
 
+_CLAIM_EXISTS = 'SELECT 1 FROM claims WHERE article = ? AND start = ? AND "end" = ?'
+
+
+def _wire_and_date(claim: Claim) -> tuple[str, str | None]:
+    return json.dumps(list(claim.carried_by)), claim.claim_date
+
+
 def _claim_key(claim: Claim) -> tuple[str, int, int]:
     return (claim.article, claim.start, claim.end)
 
@@ -476,13 +483,17 @@ class Store(SqliteTables):
             articles.append(Article(**values))
         return articles
 
-    def load_claims(self, articles: Iterable[str] | None = None, *, grouped_only: bool = False) -> list[Claim]:
+    def load_claims(
+        self, articles: Iterable[str] | None = None, *, grouped_only: bool = False, counts_only: bool = False
+    ) -> list[Claim]:
         """Stored claims, all kinds, sorted by (article, start, end); of the named articles when given.
 
-        ``grouped_only``: only the claims that have a referent."""
+        ``grouped_only``: only the claims that have a referent; ``counts_only``: only count claims."""
         query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims"
         if grouped_only:
             query += " WHERE referent IS NOT NULL"
+        elif counts_only:
+            query += f" WHERE kind = '{Kind.COUNT.value}'"
         rows = self._select_sorted(query, "article", articles, key_columns=3)  # article, start, end come first
         return [_claim_from_row(row) for row in rows]
 
@@ -552,6 +563,8 @@ class Store(SqliteTables):
                     conn.execute(f"{reset} WHERE article IN (SELECT name FROM articles WHERE {where})", batch)
             if stories:
                 conn.executemany("UPDATE articles SET story = ? WHERE name = ?", [(s, n) for n, s in stories.items()])
+            fields: dict[tuple[str, int, int], tuple[object, ...]] = {}
+            pairs: list[tuple[object, ...]] = []
             for comparison in comparisons:
                 referent, key = comparison.referent, comparison.referent.key
                 status = GroupStatus(comparison.status).value
@@ -564,34 +577,27 @@ class Store(SqliteTables):
                      json.dumps(sorted({value_key(claim) for claim in referent.claims}))),
                 )  # fmt: skip
                 for claim in referent.claims:
-                    cursor = conn.execute(
-                        "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ? "
-                        'WHERE article = ? AND start = ? AND "end" = ?',
-                        (referent.id, referent.label, status, claim.article, claim.start, claim.end),
-                    )
-                    if cursor.rowcount != 1:
-                        raise StoreError(
-                            f"{self.path}: claim {claim.id} of referent {referent.id} is not stored; "
-                            "save its article before the referents"
-                        )
-                conn.executemany(
-                    f"INSERT INTO claim_pairs VALUES ({_placeholders(range(8))})",
-                    [
-                        (referent.id, *_claim_key(pair.first), *_claim_key(pair.second), pair.relation.value)
-                        for pair in comparison.pairs
-                    ],
-                )
-            conn.executemany(
+                    fields[_claim_key(claim)] = (referent.id, referent.label, status, *_wire_and_date(claim))
+                pairs += [
+                    (referent.id, *_claim_key(pair.first), *_claim_key(pair.second), pair.relation.value)
+                    for pair in comparison.pairs
+                ]
+            for claim in claims:  # relayed copies keep their referent though left out of the comparisons
+                if claim.referent is not None or claim.carried_by:
+                    status = claim.referent_status and GroupStatus(claim.referent_status).value
+                    fields[_claim_key(claim)] = (claim.referent, claim.referent_label, status, *_wire_and_date(claim))
+            cursor = conn.executemany(
                 "UPDATE claims SET referent = ?, referent_label = ?, referent_status = ?, carried_by = ?, "
                 'claim_date = ? WHERE article = ? AND start = ? AND "end" = ?',
-                [
-                    (claim.referent, claim.referent_label,
-                     claim.referent_status and GroupStatus(claim.referent_status).value,
-                     json.dumps(list(claim.carried_by)), claim.claim_date, *_claim_key(claim))
-                    for claim in claims
-                    if claim.referent is not None or claim.carried_by
-                ],
-            )  # fmt: skip
+                [(*values, *key) for key, values in fields.items()],
+            )
+            if cursor.rowcount != len(fields):
+                missing = [k for k in fields if not conn.execute(_CLAIM_EXISTS, k).fetchone()]
+                raise StoreError(
+                    f"{self.path}: a claim of the referents ({', '.join(':'.join(map(str, k)) for k in missing[:3])}) "
+                    "is not stored; save its article before the referents"
+                )
+            conn.executemany(f"INSERT INTO claim_pairs VALUES ({_placeholders(range(8))})", pairs)
             if changes and run_id is None:
                 raise StoreError(f"{self.path}: changes need the run_id they belong to")
             conn.executemany(

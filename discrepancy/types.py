@@ -130,6 +130,18 @@ class Referent:
     claims: tuple[Claim, ...]
 
 
+def with_fields(claim: Claim, **changes: object) -> Claim:
+    """``dataclasses.replace`` for a Claim, a tenth of its cost: regrouping an archive changes
+    a few fields of every stored claim, and ``replace`` runs the whole frozen ``__init__``."""
+    unknown = changes.keys() - claim.__dict__.keys()
+    if unknown:
+        raise TypeError(f"Claim has no fields {sorted(unknown)}")
+    changed = object.__new__(Claim)
+    changed.__dict__.update(claim.__dict__)
+    changed.__dict__.update(changes)
+    return changed
+
+
 @dataclass(frozen=True)
 class ClaimPair:
     first: Claim

@@ -9,12 +9,11 @@ relayed copy so that a referent's agreement or disagreement counts sources, not 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from .types import Article, Claim, Kind
+from .types import Article, Claim, Kind, with_fields
 
 SHINGLE_WORDS = 8  # a shorter sentence ("12 people died.") is too common to call a copy
 _WORD = re.compile(r"\w+")
@@ -49,7 +48,7 @@ def mark_carriers(claims: Sequence[Claim], articles: Sequence[Article]) -> list[
             carriers = set.intersection(*(index.get(shingle, set()) for shingle in shingles))
             carriers.discard(claim.article)
         carried_by = tuple(sorted(carriers))
-        marked.append(claim if carried_by == claim.carried_by else dataclasses.replace(claim, carried_by=carried_by))
+        marked.append(claim if carried_by == claim.carried_by else with_fields(claim, carried_by=carried_by))
     return marked
 
 
