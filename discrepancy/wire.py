@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .types import Article, Claim, Kind, with_fields
 
@@ -29,31 +29,24 @@ def _shingles(words: Sequence[str]) -> set[Shingle]:
     return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+def _index(articles: Iterable[Article]) -> dict[Shingle, set[str]]:
+    index: dict[Shingle, set[str]] = defaultdict(set)
+    for article in articles:
+        for shingle in _shingles(_words(article.text[article.body_start :])):
+            index[shingle].add(article.name)
+    return index
+
+
 def mark_carriers(claims: Sequence[Claim], articles: Sequence[Article]) -> list[Claim]:
-    """Every claim with ``carried_by`` set to the other articles holding its whole sentence, sorted.
-
-    Only articles with a count claim of the same wording can carry a count claim (a copied
-    sentence gives the same numbers), so only their texts are read, once each."""
-    body = {article.name: article for article in articles}
-    by_surface: dict[str, set[str]] = defaultdict(set)
-    for claim in claims:
-        if claim.kind is Kind.COUNT:
-            by_surface[claim.surface].add(claim.article)
-    shingles_of: dict[str, set[Shingle]] = {}
-
-    def text_shingles(name: str) -> set[Shingle]:
-        if name not in shingles_of:
-            article = body[name]
-            shingles_of[name] = _shingles(_words(article.text[article.body_start :]))
-        return shingles_of[name]
-
+    """Every claim with ``carried_by`` set to the other articles holding its whole sentence, sorted."""
+    index = _index(articles)
     marked = []
     for claim in claims:
         carriers: set[str] = set()
         shingles = _shingles(_words(claim.sentence)) if claim.kind is Kind.COUNT else set()
         if shingles:
-            candidates = sorted((by_surface[claim.surface] & body.keys()) - {claim.article})
-            carriers = {name for name in candidates if shingles <= text_shingles(name)}
+            carriers = set.intersection(*(index.get(shingle, set()) for shingle in shingles))
+            carriers.discard(claim.article)
         carried_by = tuple(sorted(carriers))
         marked.append(claim if carried_by == claim.carried_by else with_fields(claim, carried_by=carried_by))
     return marked
