@@ -19,6 +19,7 @@ from spacy.tokens import Span, Token
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
 from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of, subtree_text
+from .skim import quote_opening
 from .types import Claim
 
 REPORTING_VERBS = {
@@ -29,7 +30,7 @@ REPORTING_VERBS = {
     "update", "count", "list", "register", "think", "elevate", "revise", "raise", "lower", "quote", "cite",
     "point", "stress", "calculate", "tally",
 }  # fmt: skip
-_IRREGULAR_FORMS = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "put": "puts"}
+_IRREGULAR_FORMS = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought"}
 
 
 @functools.cache
@@ -485,11 +486,10 @@ class _Attributor:
     def _open_quote(self, position: int) -> Attribution | None:
         """A number inside a quotation opened in an earlier sentence: the speaker who opened it."""
         text = self.parsed.text
-        paragraph = text.rfind("\n", 0, position) + 1
-        segment = text[paragraph:position]
-        if segment.count("“") <= segment.count("”"):
+        opening = quote_opening(text, position)
+        if opening is None:
             return None
-        opening = paragraph + segment.rfind("“")
+        paragraph = text.rfind("\n", 0, opening) + 1
         for index, sent in enumerate(self.sentences):
             if sent.start_char <= opening < sent.end_char:
                 # the attribution before the quote, or ending the sentence before it (“...,” Smith said. “...)

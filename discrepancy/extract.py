@@ -210,7 +210,7 @@ def has_count_candidate(sentence: str, *, domain: Domain) -> bool:
 
     ``_kind`` without the parse settles dates, times, money, percentages, ages, measures and
     back-references; what it cannot settle without the counted noun stays a candidate: a small
-    number ("two brigades") and a year-shaped one before a plural or a name ("3000 North Korean troops").
+    number ("two brigades") and a year-shaped one before a plural or a name ("3000 Ruritanian troops").
     """
     for span in find_numbers(sentence, domain=domain):
         before, after = sentence[: span.start], sentence[span.end :]

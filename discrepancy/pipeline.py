@@ -316,9 +316,10 @@ def _regroup(
     stories that were."""
     from .group import referent_ids
 
+    stored_keys = {} if regroup is None else store.referent_keys()
     while True:
         names = None if regroup is None else [name for name, story in story_of.items() if story in regroup]
-        others = {} if regroup is None else {i: k for i, k in store.referent_keys().items() if k.story not in regroup}
+        others = {i: k for i, k in stored_keys.items() if regroup is not None and k.story not in regroup}
         articles = store.load_articles(names)
         claims, comparisons = compare_all(
             articles,

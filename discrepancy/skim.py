@@ -44,7 +44,7 @@ def _dates_a_statement(sentence: str) -> bool:
     return any(m.precision == "day" for m in find_dates(sentence, published=None))
 
 
-def _open_quote(text: str, position: int) -> int | None:
+def quote_opening(text: str, position: int) -> int | None:
     """Where a quotation still open at ``position`` opened in its paragraph, if one is."""
     paragraph = text.rfind("\n", 0, position) + 1
     segment = text[paragraph:position]
@@ -76,7 +76,7 @@ def unparsed_spans(article: Article, *, domain: Domain) -> list[tuple[int, int]]
             needed[index - 1] = True
         if index + 1 < len(sentences) and _OPENS_QUOTE.match(text):
             needed[index + 1] = True
-        opening = _open_quote(article.text, begin)
+        opening = quote_opening(article.text, begin)
         if opening is not None:  # inside a quotation opened earlier: its opening and the attribution before it
             first = next(i for i, (b, e) in enumerate(sentences) if b <= opening < e)
             paragraph = article.text.rfind("\n", 0, opening) + 1
