@@ -115,7 +115,8 @@ class _ArticleSpeakers:
                 self.full_names[last] = name
             root = ent.root
             head = root.head if root.dep_ in {"appos", "compound"} else root
-            side = self.side_of(doc[head.left_edge.i : head.right_edge.i + 1].text)
+            description = doc[head.left_edge.i : head.right_edge.i + 1].text
+            side = self.side_of(description) or self.place_of(description)  # "Westshire Gov. Jane Smith"
             if side and last not in self.person_side:
                 self.person_side[last] = side
 
@@ -136,6 +137,10 @@ class _ArticleSpeakers:
         if not words:
             return name
         return self.full_names.get(words[-1].lower(), name) if len(words) == 1 else name
+
+    def place_of(self, text: str) -> str | None:
+        matches = alias_matches(text, self.domain.place_aliases)
+        return self.domain.place_aliases[matches[0].group("alias")] if matches else None
 
     def side_of(self, text: str) -> str | None:
         """The actor named first in the text (an alias followed by a space or punctuation)."""
@@ -178,7 +183,9 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     after = tokens.doc[tokens.end : tokens.end + 5].text
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
     if acronym and not persons:  # "the National Disaster Management Authority (NDMA)": desks know the acronym
-        return acronym.group(1), text, side
+        if side and not _is_state_body(text):  # "Syrian Observatory for Human Rights (SOHR)" speaks for itself
+            side = None
+        return acronym.group(1), text, side or people.side_of(acronym.group(1)) or acronym.group(1)
     root = tokens.root
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
     places = [
@@ -192,14 +199,17 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         owner = (owners or places)[0]
         name = tokens.doc[owner.left_edge.i : owner.i + 1].text
         name = re.sub(r"['’]s$", "", re.sub(r"^.*['’]s\s+", "", name))
-        return name, None, side
+        return name, None, side or name  # "officials in Ruritania's Westshire County" speak for the county
     words = text.split()
     if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:
         # "US estimates", "Turkish authorities": only when the rest of the phrase names the country
-        actor = people.domain.actor_aliases.get(" ".join(words[:-1]).lower())
+        owner = " ".join(words[:-1])
+        actor = people.domain.actor_aliases.get(owner.lower())
         if actor:
+            # "Turkish officials" speak for Turkey; "World Health Organization officials" keep their body's name
+            body = owner if len(owner.split()) > 1 and owner.lower() not in people.domain.place_aliases else actor
             return (
-                f"{actor} government" if words[-1].lower() != "officials" else f"{actor} officials",
+                f"{body} government" if words[-1].lower() != "officials" else f"{body} officials",
                 None,
                 actor,
             )
@@ -213,7 +223,32 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     is_country = any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in entities_in(tokens)) or bare == actor
     if actor and is_country:
         return f"{actor} government", None, actor
-    return text, (orgs[0].text if orgs and orgs[0].text != text else None), side
+    body = _body_name(text, tokens, people)
+    if side and body and not _is_state_body(text) and people.domain.actor_aliases.get(text.lower()) != side:
+        side = None  # "the Syrian Observatory for Human Rights" is no part of Syria's state
+    return text, (orgs[0].text if orgs and orgs[0].text != text else None), side or body
+
+
+# words that make a body part of a state: its side is the country ("Syrian Ministry of Health")
+_STATE_WORDS = re.compile(
+    r"\b(?:ministry|minister|government|department|agency|authority|army|military|forces|police|intelligence"
+    r"|defen[cs]e|council|parliament|president|presidency|office|embassy|navy|command|service|bureau|state"
+    r"|survey|commission|directorate|administration)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_state_body(name: str) -> bool:
+    return _STATE_WORDS.search(name) is not None
+
+
+def _body_name(text: str, tokens: Span, people: _ArticleSpeakers) -> str | None:
+    """A named body that is no country speaks for itself ("Maui County", "Nielsen"); people and common nouns do not."""
+    words = [w for w in text.split() if w.lower() not in {"of", "for", "and", "the", "on", "in"}]
+    is_proper = words and all(w[:1].isupper() for w in words) and tokens.root.pos_ == "PROPN"
+    is_organisation = tokens.root.ent_type_ in {"ORG", "GPE", "FAC"} or text.isupper()
+    is_person = len(words) == 1 and people.find_full_name(text) is not None
+    return text if is_proper and is_organisation and not is_person else None
 
 
 INANIMATE_SUBJECTS = {
@@ -328,6 +363,11 @@ def _subject(verb: Token) -> Token | None:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects and _is_speaker(objects[0]):
                 return objects[0]
+    # "..., warns WHO": an acronym after the verb is its speaker, whatever the parser made of it
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    inverted = after is not None and after.head == verb and after.dep_ not in {"dobj", "dative"}
+    if inverted and after.text.isupper() and not after.like_num and _is_speaker(after):
+        return after
     for child in verb.children:
         if child.dep_ == "nsubj":  # a passive subject ("Clinton was estimated to ...") is not the speaker
             return child if _is_speaker(child) else None
@@ -363,6 +403,7 @@ class _Attributor:
         )
         self.sentences = list(parsed.doc.sents)
         self.next_sentence = 0  # sentences before this index have been read for speakers
+        self.attributed: dict[int, Attribution] = {}  # sentence start -> attribution of its last count
 
     def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
         """A subject as a speaker; "he"/"she" is the last named person, "it"/"they" the last named source."""
@@ -375,9 +416,9 @@ class _Attributor:
         earlier = self._earlier_description(subject)
         if earlier:
             result = (earlier, result[1], result[2] or self.people.side_of(earlier))
-        if result[2] is None:  # "Jane Smith, head of Ruritania's civil defence": the apposition says
+        if result[2] in {None, result[0]}:  # "Jane Smith, head of Ruritania's civil defence": the apposition says
             described = " ".join(subtree_text(c) for c in subject.children if c.dep_ == "appos")
-            result = (result[0], result[1], self.people.side_of(described) if described else None)
+            result = (result[0], result[1], (self.people.side_of(described) if described else None) or result[2])
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         self.last_source = result
@@ -430,14 +471,28 @@ class _Attributor:
                         self.speaker_dates.setdefault(speaker, when)
 
     def attribute(self, claim: Claim) -> Attribution:
-        doc = self.parsed.doc
+        attribution = self._attribute(claim)
+        self.attributed[sentence_of(self._number(claim)).start_char] = attribution
+        return attribution
+
+    def _number(self, claim: Claim) -> Token:
+        tokens = self.parsed.doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        return tokens.root if tokens is not None else self.parsed.doc[0]
+
+    def _compared_with_previous(self, sent: Span) -> Attribution | None:
+        """ "By comparison, 160,000 were ...": the source of the sentence before goes on comparing."""
+        if not _COMPARISON.match(sent.text) or sent.start == 0:
+            return None
+        previous = sentence_of(sent.doc[sent.start - 1])
+        return self.attributed.get(previous.start_char)
+
+    def _attribute(self, claim: Claim) -> Attribution:
         article = self.parsed.article
         self.speakers_before(claim.start)
         tweeted = _tweet_author(self.parsed.text, claim.start)
         if tweeted is not None:
             return Attribution(tweeted, None, None, article.via, None)
-        tokens = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-        number = tokens.root if tokens is not None else doc[0]
+        number = self._number(claim)
         sent = sentence_of(number)
         verb = _governing_verb(number)
         if verb is not None and lemma(verb) in AUDIENCE_VERBS and _is_audience(number, verb):
@@ -481,7 +536,12 @@ class _Attributor:
         opened = self._open_quote(claim.start)
         if opened is not None:
             return opened
-        return Attribution(self._own_voice(claim), None, None, article.via, None)
+        compared = self._compared_with_previous(sent)
+        if compared is not None:
+            return compared
+        voice = self._own_voice(claim)
+        url = article.url if voice == article.outlet else None
+        return Attribution(voice, None, self.people.domain.country_of_outlet(voice, url), article.via, None)
 
     def _open_quote(self, position: int) -> Attribution | None:
         """A number inside a quotation opened in an earlier sentence: the speaker who opened it."""
@@ -589,6 +649,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 
 
 UNDATED = "undated"
+_COMPARISON = re.compile(r"\s*(?:by|in) comparison\b", re.IGNORECASE)
 # an embedded post's signature: "— City Transit (@citytransit) March 3, 2024"
 _SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30})\)\s+((?:[A-Z][a-z]+)\.? \d{1,2}, \d{4})")
 

@@ -11,12 +11,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from .errors import ConfigError
 
-FILES = ("units", "vague", "qualifiers", "classes", "actors", "places")
+FILES = ("units", "vague", "qualifiers", "classes", "actors", "places", "outlets")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Domain:
     actor_aliases: dict[str, str]  # lower-case alias -> canonical actor
     place_aliases: dict[str, str]  # lower-case alias -> canonical place
     place_parent: dict[str, str]  # place -> the place it lies in
+    outlet_country: dict[str, str]  # lower-case outlet name or web domain -> country
+    domain_country: dict[str, str]  # ending of a country's web domains (".in") -> country
     fingerprint: str  # hash of the files: part of the pipeline version
 
     def place_ancestors(self, place: str) -> list[str]:
@@ -37,6 +40,20 @@ class Domain:
             place = self.place_parent[place]
             chain.append(place)
         return chain
+
+    def country_of_outlet(self, outlet: str | None, url: str | None = None) -> str | None:
+        """The country an outlet publishes from: by its name, its web domain, or its domain's country ending."""
+        if outlet and outlet.lower() in self.outlet_country:
+            return self.outlet_country[outlet.lower()]
+        host = urlsplit(url).hostname or "" if url else ""
+        if not host and outlet and re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", outlet):
+            host = outlet.lower()  # an outlet known only by its site name, "newsflash.one"
+        labels = host.removeprefix("www.").split(".")
+        for start in range(len(labels) - 1):  # "timesofindia.indiatimes.com", then "indiatimes.com"
+            country = self.outlet_country.get(".".join(labels[start:]))
+            if country:
+                return country
+        return self.domain_country.get("." + labels[-1]) if len(labels) > 1 else None
 
 
 _ALIAS_PATTERNS: dict[int, tuple[dict[str, str], re.Pattern[str]]] = {}
@@ -110,6 +127,11 @@ def load_domain(directory: Path) -> Domain:
             place_aliases[str(alias).lower()] = place
         if spec.get("in"):
             place_parent[place] = spec["in"]
+    outlets: dict[str, dict[str, object]] = data["outlets"]  # type: ignore[assignment]
+    outlet_country = {
+        str(name).lower(): country for country, names in outlets.get("outlets", {}).items() for name in names or []
+    }
+    domain_country = {str(ending).lower(): country for ending, country in outlets.get("country_domains", {}).items()}
     return Domain(
         unit_kinds=unit_kinds,
         vague=vague,
@@ -119,5 +141,7 @@ def load_domain(directory: Path) -> Domain:
         actor_aliases=actor_aliases,
         place_aliases=place_aliases,
         place_parent=place_parent,
+        outlet_country=outlet_country,
+        domain_country=domain_country,
         fingerprint=digest.hexdigest()[:16],
     )

@@ -16,7 +16,9 @@ def domain() -> Domain:
     return load_domain(config.DEFAULT_DOMAIN_DIR)
 
 
-def _attributed(text: str, published: str, domain: Domain) -> list[Claim]:
+def _attributed(
+    text: str, published: str, domain: Domain, outlet: str = "Outlet", url: str | None = None
+) -> list[Claim]:
     article = Article(
         name="x.txt",
         path="x.txt",
@@ -24,7 +26,8 @@ def _attributed(text: str, published: str, domain: Domain) -> list[Claim]:
         body_start=0,
         content_hash="h",
         published=published,
-        outlet="Outlet",
+        outlet=outlet,
+        url=url,
     )
     parsed = nlp.parse_article(article, model=MODEL)
     counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
@@ -170,6 +173,67 @@ SIDES = [
 @pytest.mark.parametrize(("text", "published", "surface", "side"), SIDES)
 def test_side(text: str, published: str, surface: str, side: str, domain: Domain) -> None:
     assert _claim(text, published, surface, domain).side == side
+
+
+# (text, surface, side): a body that is no country speaks for itself; a person for the place in their title
+BODY_SIDES = [
+    ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for have been found safe.",
+     "1,732", "Maui County"),
+    ("Also, 6,760 deaths were reported across the region, according to the Syrian Observatory for Human Rights "
+     "(SOHR).", "6,760", "SOHR"),
+    ("Hawaii Gov. Josh Green said on Thursday that the death toll would probably surpass 60.", "60", "Hawaii"),
+    # a named person is no body: the apposition gives the side
+    ("On 18 October, Kyrylo Budanov, Head of Defence Intelligence of Ukraine, confirmed that about 11,000 North "
+     "Korean infantrymen were currently undergoing training in Russia’s east.", "11,000", "Ukraine"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "surface", "side"), BODY_SIDES)
+def test_side_of_bodies_and_titled_people(text: str, surface: str, side: str, domain: Domain) -> None:
+    assert _claim(text, "2023-08-25", surface, domain).side == side
+
+
+@pytest.mark.parametrize(
+    ("outlet", "url", "side"),
+    [
+        ("Hindustan Times", None, "India"),  # listed in data/domain/outlets.yaml
+        ("Some Daily", "https://www.somedaily.com.pk/world/toll", "Pakistan"),  # the domain's country ending
+        ("Some Daily", "https://www3.nhk.or.jp/nhkworld/en/news/", "Japan"),  # a listed domain's subdomain
+        ("Some Daily", "https://somedaily.com/world/toll", None),  # nothing says where it is
+    ],
+)
+def test_outlets_own_claim_comes_from_its_country(outlet: str, url: str | None, side: str | None, domain: Domain):
+    text = "The death toll from the earthquakes has surpassed 50,000."
+    [claim] = _attributed(text, "2023-02-25", domain, outlet=outlet, url=url)
+    assert (claim.speaker, claim.side) == (outlet, side)
+
+
+def test_acronym_after_reporting_verb_speaks(domain: Domain) -> None:
+    text = "Turkey earthquakes: Death toll could rise eight-fold, surpass 20,000, warns WHO"
+    claim = _claim(text, "2023-02-07", "20,000", domain)
+    assert (claim.speaker, claim.side) == ("WHO", "UN")
+
+
+def test_officials_of_a_named_body_keep_its_name(domain: Domain) -> None:
+    text = (
+        "World Health Organization officials warned Tuesday morning that the death toll in Syria and Turkey from a "
+        "devastating earthquake before dawn on Monday could top 20,000."
+    )
+    claim = _claim(text, "2023-02-07", "20,000", domain)
+    assert (claim.speaker, claim.side) == ("World Health Organization officials", "UN")
+    turkish = _claim("Turkish officials said 2,921 people had died.", "2023-02-07", "2,921", domain)
+    assert (turkish.speaker, turkish.side) == ("Turkey officials", "Turkey")
+
+
+def test_by_comparison_keeps_the_source_of_the_sentence_before(domain: Domain) -> None:
+    text = (
+        "The team of crowd scientists estimates that at least 470,000 people were on the National Mall for the "
+        "Women’s March. By comparison, about 160,000 people were in the same area in the hour before Trump’s "
+        "swearing-in."
+    )
+    first, second = _attributed(text, "2017-01-22", domain)
+    assert first.speaker != "Outlet"
+    assert second.speaker == first.speaker
 
 
 def test_according_to_names_the_source(domain: Domain) -> None:
