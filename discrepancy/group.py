@@ -152,6 +152,9 @@ def _places(number: Token, noun: Token | None, clause: list[Token], domain: Doma
     verb = number
     while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
         verb = verb.head
+    own = [p for group in _prep_places(number, domain) for p in group if p != actor]
+    if own:  # "24,617 in Ruritania and 3,574 in Freedonia": a count's own place outranks its verb's
+        return list(dict.fromkeys(own))
     anchors = [number, number.head, verb] + ([noun] if noun is not None else [])
     if number.head.dep_ == "prep" and number.head.lower_ == "of":
         anchors.append(number.head.head)  # "the country's latest announced death toll of 5,914"
@@ -222,14 +225,16 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
         if node.pos_ != "VERB":
             continue
         for child in node.children:
-            if child.dep_ != "nsubj":
-                continue
+            if child.dep_ != "nsubj" or child.left_edge.i <= number.i <= child.right_edge.i:
+                continue  # "Ruritania declared 44,000 people died": the people are not who reports
             phrase = child.doc[child.left_edge.i : child.i + 1]
             countries = {_canonical_place(e.text, domain) for e in entities_in(phrase) if e.label_ in {"GPE", "NORP"}}
             countries |= {  # "The French Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase
-                if t.lower_ in domain.actor_aliases and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
+                if not t.text.isupper()  # an agency's acronym is no country ("the FBI estimated ...")
+                and t.lower_ in domain.actor_aliases
+                and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
             }
             is_toll = domain.classes.get(lemma(child).lower(), ("", ""))[1] == "outcome"
             if len(countries) == 1 and not is_toll:
@@ -260,6 +265,7 @@ def _attached(noun: Token) -> list[Token]:
 
 
 GENERIC_CLASSES = {"people"}
+_MEASURE_NOUNS = {"count", "number", "figure", "total", "tally", "estimate"}
 LIGHT_VERBS = {
     "be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total",
 }  # fmt: skip
@@ -286,7 +292,10 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
                 thing = None if role == "outcome" else name
                 if role == "outcome":
                     # "74 of the 97 victims have been identified": what then happened to them
-                    verbs = [t for t in _attached(noun) if t.pos_ in {"VERB", "ADJ"}]
+                    attached = _attached(noun)
+                    if noun.head.head.i == number.i:  # a part of the whole: "74 of the 97 victims"
+                        attached += _attached(number)
+                    verbs = [t for t in attached if t.pos_ in {"VERB", "ADJ"}]
                     after = _outcome(verbs, number, domain)
                     return f"{name} {after}" if after and after != name else name
                 break
@@ -299,11 +308,31 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             return outcome
         counted = noun or number
         verb = counted.head
+        if verb.pos_ == "VERB" and any(lemma(c) in _MEASURE_NOUNS for c in verb.children if c.dep_ == "nsubj"):
+            # "..., saying the final count could exceed 20,000 people": the count the sentence is about
+            return _outcome(sentence_of(number), number, domain) or thing
         if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
     return f"{thing} {outcome}" if outcome else thing
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _host_years(number: Token) -> list[str]:
+    """The year of the event a count's clause describes: "the 1960 tsunami that hit the island, killing 61"."""
+    verb = number
+    while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head
+    if verb.dep_ == "relcl":  # "the 2010 earthquake that killed 300"
+        hosts = [verb.head]
+    elif verb.dep_ == "advcl" and verb.tag_ == "VBG":  # "..., killing 61": its subject is the main clause's
+        hosts = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
+    else:
+        return []
+    return [c.text for h in hosts for c in h.children if c.dep_ in {"nummod", "compound"} and _YEAR.fullmatch(c.text)]
 
 
 def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bool = False) -> str | None:
@@ -326,6 +355,7 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
             and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}
         ):
             parts.append(token.text)
+    parts += _host_years(number)
     if occasions:
         parts.insert(0, min(occasions)[1])
     window = " ".join(t.text for t in clause)

@@ -34,14 +34,16 @@ def load_nlp(model: str) -> Language:
     """
     nlp = spacy.load(model)
     nlp.add_pipe("newline_sentences", before="parser")
+    ruler_patterns = nlp.get_pipe("attribute_ruler").patterns if "attribute_ruler" in nlp.pipe_names else []
     if "attribute_ruler" in nlp.pipe_names:
-        maps = _pos_maps(nlp.get_pipe("attribute_ruler").patterns)
+        maps = _pos_maps(ruler_patterns)
         name = f"pos_lookup_{id(nlp)}"  # component names are global to spaCy: one per loaded pipeline
         Language.component(name, func=_pos_lookup(maps))
         nlp.replace_pipe("attribute_ruler", name)
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
         nlp.disable_pipe("lemmatizer")
+        _MORPHS[id(nlp.vocab)] = _morph_by_tag(ruler_patterns)
     return nlp
 
 
@@ -63,6 +65,17 @@ def _pos_maps(patterns: list[dict]) -> tuple[dict, ...]:  # type: ignore[type-ar
                 elif "DEP" in keys and set(keys) <= {"DEP", "TAG", "LOWER"}:
                     by_dep[(keys["DEP"], keys.get("TAG", ""), keys.get("LOWER", ""))] = pos
     return by_tag, by_word, by_dep
+
+
+def _morph_by_tag(patterns: list[dict]) -> dict[str, str]:  # type: ignore[type-arg]
+    """Morphology by tag, from the attribute ruler's tag patterns: the lemmatizer needs it to know base forms."""
+    return {
+        pattern[0]["TAG"]: entry["attrs"]["MORPH"]
+        for entry in patterns
+        if "MORPH" in entry.get("attrs", {})
+        for pattern in entry["patterns"]
+        if len(pattern) == 1 and set(pattern[0]) == {"TAG"} and isinstance(pattern[0]["TAG"], str)
+    }
 
 
 def _expand(keys: dict) -> list[dict]:  # type: ignore[type-arg]
@@ -100,17 +113,20 @@ def _pos_lookup(maps: tuple[dict, ...]):  # type: ignore[no-untyped-def, type-ar
     return set_pos
 
 
-_LEMMAS: dict[tuple[str, str], str] = {}
+_LEMMAS: dict[tuple[str, str, str], str] = {}
 _LEMMATIZERS: dict[int, object] = {}  # id of a pipeline's vocabulary -> its (disabled) lemmatizer
+_MORPHS: dict[int, dict[str, str]] = {}  # id of a pipeline's vocabulary -> morphology by tag
 
 
 def lemma(token: Token) -> str:
     """The token's lemma, computed when first asked for (the lemmatizer does not run over every token)."""
-    key = (token.lower_, token.pos_)
+    key = (token.lower_, token.pos_, token.tag_)
     found = _LEMMAS.get(key)
     if found is None:
-        lemmatizer = _LEMMATIZERS[id(token.doc.vocab)]
-        found = _LEMMAS[key] = (lemmatizer.rule_lemmatize(token) or [token.lower_])[0].lower()  # type: ignore[attr-defined]
+        vocab = id(token.doc.vocab)
+        if not token.has_morph() and token.tag_ in _MORPHS[vocab]:
+            token.set_morph(_MORPHS[vocab][token.tag_])  # "could exceed" is a base form, not "excee" + "d"
+        found = _LEMMAS[key] = (_LEMMATIZERS[vocab].rule_lemmatize(token) or [token.lower_])[0].lower()  # type: ignore[attr-defined]
     return found
 
 

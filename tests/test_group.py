@@ -63,7 +63,26 @@ SCOPES = [
     # a list of places is the whole, not its first member
     ("Turkey, Syria earthquake death toll surpasses 15,000", "15,000", "dead", None, None),
     ("The toll in Turkey and Syria earthquake stands at over 4,300.", "4,300", "dead", None, None),
-]
+    # a count's own place outranks the places of the verb it shares
+    ("While the official deaths in the earthquake now stand at 24,617 in Turkey and 3,574 in Syria, tens of "
+     "thousands of rescue workers continued to search for survivors.", "3,574", "dead", None, "Syria"),
+    # a country declaring a toll declares its own; an agency's acronym names no country
+    ("The death toll has surpassed 50,000 after Turkey declared more than 44,000 people died.", "44,000", "dead",
+     None, "Turkey"),
+    ("The FBI estimated that between 1,000 and 1,100 people were initially missing.", "between 1,000 and 1,100",
+     "missing", None, None),
+    # a part of a whole, and what happened to it
+    ("They said 74 of the 97 victims have been identified.", "74", "dead located", None, None),
+    # "the final count" of a death toll: the lemmatizer knows "exceed" is a base form
+    ("Smallwood expressed pessimism about the total death toll, saying the final count could exceed 20,000 "
+     "people.", "20,000", "dead", None, None),
+]  # fmt: skip
+
+
+def test_the_year_of_the_event_a_clause_describes(domain: Domain) -> None:
+    text = "He referenced the 1960 tsunami that hit the Big Island, killing 61 people, and said it was worse."
+    [claim] = _scoped(_article("t.txt", text, "2023-08-11"), domain)
+    assert (claim.counted_class, claim.event) == ("dead", "1960")
 
 
 @pytest.mark.parametrize(("text", "surface", "counted_class", "actor", "place"), SCOPES)
