@@ -26,7 +26,8 @@ class Domain:
     vague: dict[str, tuple[float | None, float | None]]  # phrase -> (low, high)
     qualifier_before: dict[str, re.Pattern[str]]  # qualifier -> pattern anchored at the end
     qualifier_after: dict[str, re.Pattern[str]]  # qualifier -> pattern anchored at the start
-    classes: dict[str, tuple[str, str]]  # word -> (class, role) role: "outcome" | "thing"
+    classes: dict[str, tuple[str, str]]  # word -> (class, role) role: "outcome" | "thing" | "event"
+    occasion_classes: frozenset[str]  # classes counted at an occasion: an article's main occasion is theirs
     actor_aliases: dict[str, str]  # lower-case alias -> canonical actor
     place_aliases: dict[str, str]  # lower-case alias -> canonical place
     place_parent: dict[str, str]  # place -> the place it lies in
@@ -111,7 +112,9 @@ def load_domain(directory: Path) -> Domain:
         if name.startswith("after_")
     }
     classes: dict[str, tuple[str, str]] = {}
-    for role, groups in data["classes"].items():  # type: ignore[union-attr]
+    class_groups = dict(data["classes"])  # type: ignore[call-overload]
+    occasion_classes = frozenset(class_groups.pop("at_occasions", None) or [])
+    for role, groups in class_groups.items():
         for name, words in groups.items():
             for word in [name, *words]:
                 classes[str(word).lower()] = (name, role)
@@ -138,6 +141,7 @@ def load_domain(directory: Path) -> Domain:
         qualifier_before=before,
         qualifier_after=after,
         classes=classes,
+        occasion_classes=occasion_classes,
         actor_aliases=actor_aliases,
         place_aliases=place_aliases,
         place_parent=place_parent,

@@ -9,6 +9,7 @@ group). ``group_claims`` clusters articles into stories and builds referents fro
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import math
@@ -335,6 +336,15 @@ def _host_years(number: Token) -> list[str]:
     return [c.text for h in hosts for c in h.children if c.dep_ in {"nummod", "compound"} and _YEAR.fullmatch(c.text)]
 
 
+def _measure_subject(number: Token) -> Token | None:
+    """ "The number of people missing stood at 385", "the number would fall below 100": the measure counted."""
+    verb = number
+    while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and lemma(c) in _MEASURE_NOUNS]
+    return subjects[0] if subjects else None
+
+
 def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bool = False) -> str | None:
     """Which occasion or subset a count is about: "ceremony", "march", "first", a year.
 
@@ -380,6 +390,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
     """Fill counted_class, actor, place and event on count claims of one article."""
     doc = parsed.doc
     previous_class: str | None = None
+    measured_class: str | None = None  # what "the number of ..." last counted, for a later bare "the number"
     for claim in claims:
         if claim.kind is not Kind.COUNT:
             yield claim
@@ -392,8 +403,12 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         noun = counted_token(doc, tokens[0], tokens[-1])
         clause = _clause(number)
         counted_class = _class_of(number, noun, clause, domain)
+        measure = _measure_subject(number)
         if counted_class is None:
-            counted_class = _class_of(number, noun, list(sentence_of(number)), domain) or previous_class
+            earlier = measured_class if measure is not None else previous_class
+            counted_class = _class_of(number, noun, list(sentence_of(number)), domain) or earlier
+        if measure is not None and any(c.dep_ == "prep" and c.lower_ == "of" for c in measure.children):
+            measured_class = counted_class
         previous_class = counted_class
         actor = _actor_of(noun, clause, domain)
         places = _places(number, noun, clause, domain, actor)
@@ -552,6 +567,16 @@ def _is_occasion(event: str, domain: Domain) -> bool:
     return domain.classes.get(event.split()[0], ("", ""))[1] == "event"
 
 
+def main_occasion(article: Article, domain: Domain) -> str | None:
+    """The occasion an article is mostly about ("march" when it names the march more than the inauguration)."""
+    words = re.findall(r"[a-z][a-z-]+", article.text[article.body_start :].lower())
+    found = Counter(domain.classes[w][0] for w in words if domain.classes.get(w, ("", ""))[1] == "event")
+    ranked = found.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
 def group_claims(
     claims: Sequence[Claim],
     articles: Sequence[Article],
@@ -574,6 +599,12 @@ def group_claims(
     texts_of: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         texts_of[story_of.get(article.name, "story")].append(article.text[article.body_start :])
+    article_named = {a.name: a for a in articles}
+
+    @functools.cache  # on demand: few counts need their article's occasion
+    def occasion(name: str) -> str | None:
+        return main_occasion(article_named[name], domain) if name in article_named else None
+
     keys: dict[str, ReferentKey] = {}
     for story, members in by_story.items():
         home = home_place({c.place for c in members if c.place}, texts_of[story], domain)
@@ -609,6 +640,8 @@ def group_claims(
                 place = claim.place if claim.place not in story_scope else None
                 place = place or home  # unplaced counts cover the story's own place
                 event = claim.event or main_event
+                if event is None and counted_class in domain.occasion_classes:
+                    event = occasion(claim.article)  # a crowd counted in an article about one occasion
                 keys[claim.id] = ReferentKey(story, counted_class, actor, place, event)
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:

@@ -161,3 +161,31 @@ def test_a_toll_as_of_an_hour_is_still_the_toll(domain: Domain) -> None:
     [claim] = _scoped(_article("t.txt", text, "2023-02-07"), domain)
     assert claim.counted_class == "dead"
     assert claim.event is None or "so far" not in claim.event
+
+
+def test_a_bare_number_counts_what_the_number_of_counted(domain: Domain) -> None:
+    text = (
+        "The number of people on the official list of those missing from the wildfire stood at 385 on Friday.\n"
+        "The police said 245 people on the list were located and removed.\n"
+        "A day earlier the governor said he believed the number would fall below 100.\n"
+    )
+    scoped = {c.surface: c for c in _scoped(_article("n.txt", text, "2023-09-01"), domain)}
+    assert scoped["385"].counted_class == "missing"
+    assert scoped["100"].counted_class == "missing"  # not what the sentence before counted
+
+
+def test_a_crowd_in_an_article_about_one_occasion_counts_at_that_occasion(domain: Domain) -> None:
+    march = (
+        "Hundreds of thousands joined the march on Saturday. Organizers said the march was peaceful.\n"
+        "The official told the AP there could be more than a half-million people at the rally.\n"
+        "Marchers filled the streets; the march ended at dusk.\n"
+    )
+    inauguration = "Officials expected 800,000 attendees at the inauguration on Friday.\n"
+    articles = [_article("m.txt", march, "2017-01-21"), _article("i.txt", inauguration, "2017-01-21")]
+    claims = [c for a in articles for c in _scoped(a, domain)]
+    updated, _ = group.group_claims(claims, articles, domain=domain)
+    half_million = next(c for c in updated if c.surface == "a half-million")
+    inaugural = next(c for c in updated if c.surface == "800,000")
+    assert half_million.counted_class == "attending" and half_million.event is None  # the claim itself names none
+    assert "march" in half_million.referent_label.lower()
+    assert half_million.referent != inaugural.referent
