@@ -9,7 +9,6 @@ group). ``group_claims`` clusters articles into stories and builds referents fro
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import itertools
 import math
@@ -386,11 +385,22 @@ _PART_OF_DAY = re.compile(
 )
 
 
+def main_occasion(article: Article, domain: Domain) -> str | None:
+    """The occasion an article is mostly about ("march" when it names the march more than the inauguration)."""
+    words = re.findall(r"[a-z][a-z-]+", article.text[article.body_start :].lower())
+    found = Counter(domain.classes[w][0] for w in words if domain.classes.get(w, ("", ""))[1] == "event")
+    ranked = found.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
 def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Domain) -> Iterator[Claim]:
     """Fill counted_class, actor, place and event on count claims of one article."""
     doc = parsed.doc
     previous_class: str | None = None
     measured_class: str | None = None  # what "the number of ..." last counted, for a later bare "the number"
+    occasion: tuple[str | None] | None = None  # the article's main occasion, once a count needs it
     for claim in claims:
         if claim.kind is not Kind.COUNT:
             yield claim
@@ -420,6 +430,10 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         if place is not None and _listed_with_others(place, clause, domain):
             place = None
         event = _event(clause, number, domain, cumulative=_is_outcome(counted_class, domain))
+        if event is None and counted_class in domain.occasion_classes:
+            if occasion is None:
+                occasion = (main_occasion(parsed.article, domain),)
+            event = occasion[0]  # a crowd counted in an article about one occasion
         yield dataclasses.replace(claim, counted_class=counted_class, actor=actor, place=place, event=event)
 
 
@@ -567,16 +581,6 @@ def _is_occasion(event: str, domain: Domain) -> bool:
     return domain.classes.get(event.split()[0], ("", ""))[1] == "event"
 
 
-def main_occasion(article: Article, domain: Domain) -> str | None:
-    """The occasion an article is mostly about ("march" when it names the march more than the inauguration)."""
-    words = re.findall(r"[a-z][a-z-]+", article.text[article.body_start :].lower())
-    found = Counter(domain.classes[w][0] for w in words if domain.classes.get(w, ("", ""))[1] == "event")
-    ranked = found.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
-        return None
-    return ranked[0][0]
-
-
 def group_claims(
     claims: Sequence[Claim],
     articles: Sequence[Article],
@@ -599,12 +603,6 @@ def group_claims(
     texts_of: dict[str, list[str]] = defaultdict(list)
     for article in articles:
         texts_of[story_of.get(article.name, "story")].append(article.text[article.body_start :])
-    article_named = {a.name: a for a in articles}
-
-    @functools.cache  # on demand: few counts need their article's occasion
-    def occasion(name: str) -> str | None:
-        return main_occasion(article_named[name], domain) if name in article_named else None
-
     keys: dict[str, ReferentKey] = {}
     for story, members in by_story.items():
         home = home_place({c.place for c in members if c.place}, texts_of[story], domain)
@@ -640,8 +638,6 @@ def group_claims(
                 place = claim.place if claim.place not in story_scope else None
                 place = place or home  # unplaced counts cover the story's own place
                 event = claim.event or main_event
-                if event is None and counted_class in domain.occasion_classes:
-                    event = occasion(claim.article)  # a crowd counted in an article about one occasion
                 keys[claim.id] = ReferentKey(story, counted_class, actor, place, event)
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:
