@@ -24,7 +24,7 @@ from .extract import counted_token
 from .nlp import ParsedArticle, entities_in, lemma, sentence_of, subtree_text
 from .types import Article, Claim, Kind, Referent, ReferentKey, with_fields
 
-_PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on"}
+_PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on", "around"}
 _ACTOR_PREPOSITIONS = {"from", "of"}
 _DIRECTIONS = re.compile(
     r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?west(?:ern)?"
@@ -181,6 +181,8 @@ def _places(number: Token, noun: Token | None, clause: list[Token], domain: Doma
     if not places and first is not None and first.dep_ == "prep" and first.head.i != first.i:
         fronted = _prep_places(first.head, domain)  # "In France alone, the agency announced ..."
         places.extend(fronted[0] if fronted else [])
+    # "would march worldwide": a place named by an adverb, listed among the place aliases
+    places += [domain.place_aliases[t.lower_] for t in clause if t.pos_ == "ADV" and t.lower_ in domain.place_aliases]
     found: list[str] = []
     for place in places:
         if place and place != actor and place not in found:
@@ -311,6 +313,8 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
         if verb.pos_ == "VERB" and any(lemma(c) in _MEASURE_NOUNS for c in verb.children if c.dep_ == "nsubj"):
             # "..., saying the final count could exceed 20,000 people": the count the sentence is about
             return _outcome(sentence_of(number), number, domain) or thing
+        if verb.pos_ == "VERB" and domain.classes.get(lemma(verb), ("", ""))[1] == "event":
+            return "attending"  # "3 million people would march": those who take part in the occasion
         if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing

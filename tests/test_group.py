@@ -76,6 +76,11 @@ SCOPES = [
     # "the final count" of a death toll: the lemmatizer knows "exceed" is a base form
     ("Smallwood expressed pessimism about the total death toll, saying the final count could exceed 20,000 "
      "people.", "20,000", "dead", None, None),
+    # names on a list count the people named, in what the list says happened to them
+    ("The list of between 1,000 and 1,100 names are people who have been reported as missing, Merrill said.",
+     "between 1,000 and 1,100", "missing", None, None),
+    # those who march are the march's attendance, and "worldwide" is a place
+    ("Organizers estimated 3 million people would march worldwide.", "3 million", "attending", None, "World"),
 ]  # fmt: skip
 
 
