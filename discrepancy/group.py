@@ -475,7 +475,11 @@ def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story
 
 def is_undated(article: Article) -> bool:
     """No publication date and no year anywhere in the text."""
-    return not article.published and not re.search(r"\b(?:19|20)\d\d\b", article.text)
+    return not article.published and is_undated_text(article.text)
+
+
+def is_undated_text(text: str) -> bool:
+    return not re.search(r"\b(?:19|20)\d\d\b", text)
 
 
 def latest_published(published: Mapping[str, str | None], story_of: Mapping[str, str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .compare import compare_referents
@@ -28,7 +28,7 @@ from .domain import Domain
 from .group import (
     date_from_story,
     home_from_counts,
-    is_undated,
+    is_undated_text,
     latest_published,
     referent_ids,
     referent_label,
@@ -36,7 +36,7 @@ from .group import (
     text_count,
 )
 from .store import ScopeRow, Store
-from .types import Claim, Comparison, Referent, ReferentKey, with_fields
+from .types import Claim, Comparison, GroupStatus, Referent, ReferentKey, with_fields
 from .wire import article_shingles, claim_shingles, independent, pack, unpack
 
 ClaimKey = tuple[str, int, int]  # (article, start, end), as the store keys claims
@@ -45,7 +45,7 @@ ClaimKey = tuple[str, int, int]  # (article, start, end), as the store keys clai
 @dataclass(frozen=True)
 class Regrouped:
     comparisons: list[Comparison]  # of the referents compared again
-    claims: list[Claim]  # their claims, relayed copies included
+    claims: list[Claim]  # their claims whose grouping, wire copies or date changed
     replaced: set[str]  # stored referent ids these comparisons replace
 
 
@@ -57,7 +57,7 @@ def regroup_changes(store: Store, story_of: Mapping[str, str], *, domain: Domain
     touched = {story_of[name] for name in moved} | {before[name] for name in moved if before.get(name)}
     carried = _changed_carriers(store, fresh, replaced=fresh & set(known))
     rows = store.scoped_claims(name for name, story in story_of.items() if story in touched)
-    dated = _changed_dates(store, rows, story_of)
+    dated = _changed_dates(store, rows, story_of, before, replaced=fresh & set(known))
     keys = _keys(store, rows, story_of, domain=domain)
     members: dict[ReferentKey, list[ScopeRow]] = defaultdict(list)
     for row in rows:
@@ -73,14 +73,26 @@ def regroup_changes(store: Store, story_of: Mapping[str, str], *, domain: Domain
     needed = {row.referent for key in dirty | context for row in members.get(key, ())} | set(old_ids)
     loaded = store.load_members((i for i in needed if i is not None), fresh)
     referents = _referents(loaded, keys, old_ids, ids, carried, dated, members, wanted=dirty | context)
+    referents_by_id = {referent.id: referent for referent in referents}
     comparisons = compare_referents(
         [dataclasses.replace(r, claims=tuple(independent(r.claims))) for r in referents], domain=domain
     )
     kept = [c for c in comparisons if c.referent.key in dirty]
-    status = {c.referent.id: c.status for c in kept}
-    claims = [with_fields(c, referent_status=status[r.id]) for r in referents if r.key in dirty for c in r.claims]
+    stored = {_key(claim): claim for claim in loaded}
+    claims = [
+        claim
+        for comparison in kept
+        for claim in _with_status(referents_by_id[comparison.referent.id].claims, comparison.status)
+        if claim is not stored[_key(claim)]
+    ]
     clean = {ids[key] for key in [*members, *others.values()] if key not in dirty}
     return Regrouped(kept, claims, set(stored_keys) - clean)
+
+
+def _with_status(claims: Iterable[Claim], status: GroupStatus) -> Iterator[Claim]:
+    """The claims with the referent's status; those that had it already unchanged."""
+    for claim in claims:
+        yield claim if claim.referent_status == status else with_fields(claim, referent_status=status)
 
 
 def _key(row: ScopeRow | Claim) -> ClaimKey:
@@ -124,24 +136,47 @@ def _carriers_of(claims: Sequence[Claim], packed: Mapping[str, bytes | None]) ->
     anchors = {min(shingles) for _, shingles in wanted if shingles}
     found: dict[ClaimKey, list[str]] = {_key(claim): [] for claim in claims}
     for name, blob in packed.items():
-        shingles = set(unpack(blob))  # type: ignore[arg-type]
-        if shingles.isdisjoint(anchors):
+        hashes = unpack(blob)  # type: ignore[arg-type]
+        if anchors.isdisjoint(hashes):
             continue
+        shingles = set(hashes)
         for claim, needed in wanted:
             if needed and name != claim.article and needed <= shingles:
                 found[_key(claim)].append(name)
     return {key: tuple(names) for key, names in found.items()}
 
 
-def _changed_dates(store: Store, rows: Sequence[ScopeRow], story_of: Mapping[str, str]) -> dict[ClaimKey, str]:
-    """Claim dates that the stories give undated articles anew (see ``group.date_from_story``)."""
+def _changed_dates(
+    store: Store,
+    rows: Sequence[ScopeRow],
+    story_of: Mapping[str, str],
+    before: Mapping[str, str | None],
+    *,
+    replaced: set[str],
+) -> dict[ClaimKey, str]:
+    """Claim dates that the stories give undated articles anew (see ``group.date_from_story``).
+
+    A claim is dated again when its article is new or changed story, or when its story's latest
+    publication date changed (``before``: each article's story at the last grouping)."""
     published = store.publication_dates()
     names = {row.article for row in rows if row.claim_date is None and not published.get(row.article)}
-    if not names:
+    undated = {name for name, text in store.texts(names).items() if is_undated_text(text)}
+    if not undated:
         return {}
-    undated = {article.name for article in store.load_articles(names) if is_undated(article)}
-    claims = store.load_members((), undated)
     latest = latest_published(published, story_of)
+    # an article stored before with another text may have had another date: its old stories date anew
+    earlier = latest_published({n: d for n, d in published.items() if before.get(n) and n not in replaced}, before)
+    same = {story for story, date in latest.items() if earlier.get(story) == date} - {
+        before[n] for n in replaced if before.get(n)
+    }
+    keys = [
+        _key(row)
+        for row in rows
+        if row.claim_date is None
+        and row.article in undated
+        and not (before.get(row.article) == story_of.get(row.article) and story_of.get(row.article) in same)
+    ]
+    claims = store.load_claims_by_key(keys)
     return {
         _key(claim): str(dated.claim_date)
         for claim, dated in zip(claims, date_from_story(claims, latest, undated, story_of), strict=True)
@@ -255,16 +290,19 @@ def _referents(
     for claim in loaded:
         key = keys.get(claim.id) or old_ids.get(str(claim.referent))
         if key in wanted:
-            claim = with_fields(
-                claim,
-                carried_by=carried.get(_key(claim), claim.carried_by),
-                claim_date=dated.get(_key(claim), claim.claim_date),
-                referent=ids[key],
-            )
             claims_of[key].append(claim)
     referents = []
     for key, claims in claims_of.items():
         label = referent_label(key, members.get(key) or claims)
-        claims = [with_fields(claim, referent_label=label) for claim in claims]
-        referents.append(Referent(ids[key], label, key, tuple(claims)))
+        grouped = []
+        for claim in claims:
+            fields = {
+                "carried_by": carried.get(_key(claim), claim.carried_by),
+                "claim_date": dated.get(_key(claim), claim.claim_date),
+                "referent": ids[key],
+                "referent_label": label,
+            }
+            unchanged = all(getattr(claim, name) == value for name, value in fields.items())
+            grouped.append(claim if unchanged else with_fields(claim, **fields))
+        referents.append(Referent(ids[key], label, key, tuple(grouped)))
     return sorted(referents, key=lambda r: r.id)

@@ -28,6 +28,7 @@ from .types import (
     Qualifier,
     Referent,
     ReferentKey,
+    claim_from_fields,
 )
 from .wire import article_shingles, claim_shingles, pack
 
@@ -292,14 +293,19 @@ def _claim_row(claim: Claim) -> tuple[object, ...]:
     return tuple(enums.get(name, getattr(claim, name)) for name in _CLAIM_COLUMNS)
 
 
+_QUALIFIERS = {qualifier.value: qualifier for qualifier in Qualifier}
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {None: None, **{status.value: status for status in GroupStatus}}
+
+
 def _claim_from_row(row: Sequence[object]) -> Claim:
     values = dict(zip(_CLAIM_COLUMNS, row, strict=True))
-    values["qualifier"] = Qualifier(values["qualifier"])
-    values["kind"] = Kind(values["kind"])
-    if values["referent_status"] is not None:
-        values["referent_status"] = GroupStatus(values["referent_status"])
-    values["carried_by"] = tuple(json.loads(str(values["carried_by"])))
-    return Claim(**values)
+    values["qualifier"] = _QUALIFIERS[values["qualifier"]]
+    values["kind"] = _KINDS[values["kind"]]
+    values["referent_status"] = _STATUSES[values["referent_status"]]  # type: ignore[index]
+    carried_by = str(values["carried_by"])
+    values["carried_by"] = tuple(json.loads(carried_by)) if carried_by != "[]" else ()
+    return claim_from_fields(values)
 
 
 class SqliteTables:
@@ -630,6 +636,16 @@ class Store(SqliteTables):
         query = f"SELECT {_columns(ScopeRow._fields)} FROM claims WHERE kind = 'count'"
         return [ScopeRow(*row) for row in self._select_sorted(query, "article", articles, key_columns=3)]
 
+    def load_claims_by_key(self, keys: Iterable[tuple[str, int, int]]) -> list[Claim]:
+        """The claims of these (article, start, end) keys, sorted by them."""
+        query = f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE article = ? AND start = ? AND "end" = ?'
+        rows = [self._conn.execute(query, key).fetchone() for key in sorted(set(keys))]
+        return [_claim_from_row(row) for row in rows if row is not None]
+
+    def texts(self, names: Iterable[str]) -> dict[str, str]:
+        """Article name -> its whole stored text."""
+        return dict(self._select_sorted("SELECT name, text FROM articles", "name", names, key_columns=1))
+
     def publication_dates(self) -> dict[str, str | None]:
         return dict(self._conn.execute("SELECT name, published FROM articles ORDER BY name").fetchall())
 
@@ -708,7 +724,7 @@ class Store(SqliteTables):
                      json.dumps(list(comparison.sides)), json.dumps(list(comparison.notes)),
                      json.dumps(sorted({value_key(claim) for claim in referent.claims}))),
                 )  # fmt: skip
-                for claim in referent.claims:
+                for claim in referent.claims if replaced is None else ():
                     fields[_claim_key(claim)] = (referent.id, referent.label, status, *_wire_and_date(claim))
                 pairs += [
                     (referent.id, *_claim_key(pair.first), *_claim_key(pair.second), pair.relation.value)
