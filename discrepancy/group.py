@@ -14,7 +14,8 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Protocol
 
 from spacy.tokens import Span, Token
 
@@ -494,23 +495,25 @@ def stories_from_terms(terms: Mapping[str, Mapping[str, int]], *, threshold: flo
         return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
 
     centroids: list[dict[str, float]] = []
+    centroid_norms: list[float] = []  # kept: only the centroid an article joins changes
     members: list[list[str]] = []
     for name in sorted(terms):
         weights = vector(terms[name])
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        norm = _norm(weights)
         best, best_similarity = -1, threshold
         for index, centroid in enumerate(centroids):
             dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
-            centroid_norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
-            similarity = dot / (norm * centroid_norm)
+            similarity = dot / (norm * centroid_norms[index])
             if similarity >= best_similarity:
                 best, best_similarity = index, similarity
         if best < 0:
             centroids.append(dict(weights))
+            centroid_norms.append(_norm(weights))
             members.append([name])
             continue
         for t, w in weights.items():
             centroids[best][t] = centroids[best].get(t, 0.0) + w
+        centroid_norms[best] = _norm(centroids[best])
         members[best].append(name)
     labels: dict[str, str] = {}
     for group in members:
@@ -524,17 +527,41 @@ def stories_from_terms(terms: Mapping[str, Mapping[str, int]], *, threshold: flo
     return labels
 
 
-def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story_of: dict[str, str]) -> list[Claim]:
+def _norm(vector: Mapping[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values())) or 1.0
+
+
+def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story_of: Mapping[str, str]) -> list[Claim]:
+    latest = latest_published({a.name: a.published for a in articles}, story_of)
+    return date_from_story(claims, latest, {a.name for a in articles if is_undated(a)}, story_of)
+
+
+def is_undated(article: Article) -> bool:
+    """No publication date and no year anywhere in the text."""
+    return not article.published and is_undated_text(article.text)
+
+
+def is_undated_text(text: str) -> bool:
+    return not re.search(r"\b(?:19|20)\d\d\b", text)
+
+
+def latest_published(published: Mapping[str, str | None], story_of: Mapping[str, str]) -> dict[str, str]:
+    """Story -> the latest publication date among its articles (article name -> publication date)."""
+    latest: dict[str, str] = {}
+    for name, date in published.items():
+        story = story_of.get(name, "")
+        if date and date > latest.get(story, ""):
+            latest[story] = date
+    return latest
+
+
+def date_from_story(
+    claims: Sequence[Claim], latest: Mapping[str, str], undated: Collection[str], story_of: Mapping[str, str]
+) -> list[Claim]:
     """An article with no date at all ("On 17 October, ..." and no year anywhere) takes its year from its story.
 
     Only explicit month-and-day dates in the claim's own sentence are resolved, against the
-    latest publication date among the story's dated articles."""
-    latest: dict[str, str] = {}
-    for article in articles:
-        story = story_of.get(article.name, "")
-        if article.published and article.published > latest.get(story, ""):
-            latest[story] = article.published
-    undated = {a.name for a in articles if not a.published and not re.search(r"\b(?:19|20)\d\d\b", a.text)}
+    latest publication date among the story's dated articles (``latest``, by story)."""
     resolved = []
     for claim in claims:
         reference = latest.get(story_of.get(claim.article, ""))
@@ -550,10 +577,23 @@ def _date_from_story(claims: Sequence[Claim], articles: Sequence[Article], story
     return resolved
 
 
-def _mentions(place: str, texts: Sequence[str], domain: Domain) -> int:
+def mention_pattern(place: str, domain: Domain) -> str:
+    """A pattern for the place under any of its names (counted case-insensitively, as every text pattern here)."""
     names = [place] + [alias for alias, canonical in domain.place_aliases.items() if canonical == place]
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-    return sum(len(pattern.findall(text)) for text in texts)
+    return r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b"
+
+
+def together_pattern(first: str, second: str) -> str:
+    """ "France and Spain", "Spain, France": two places named together."""
+    return (
+        rf"\b{re.escape(first)}\s*(?:and|,|&)\s*{re.escape(second)}\b"
+        rf"|\b{re.escape(second)}\s*(?:and|,|&)\s*{re.escape(first)}\b"
+    )
+
+
+def text_count(pattern: str, text: str) -> int:
+    """How often ``pattern`` occurs in ``text``, ignoring case."""
+    return len(re.findall(pattern, text, re.IGNORECASE))
 
 
 def home_place(places: set[str], texts: Sequence[str], domain: Domain) -> str | None:
@@ -562,19 +602,18 @@ def home_place(places: set[str], texts: Sequence[str], domain: Domain) -> str | 
     None when the two most mentioned places are named together ("France and Spain"):
     then each is a part of the story's scope, not the whole of it.
     """
+    return home_from_counts(places, domain, count=lambda pattern: sum(text_count(pattern, t) for t in texts))
+
+
+def home_from_counts(places: set[str], domain: Domain, *, count: Callable[[str], int]) -> str | None:
+    """``home_place`` from ``count``: how often a pattern occurs over the story's texts."""
     if not places:
         return None
-    ranked = sorted(places, key=lambda p: (-_mentions(p, texts, domain), len(domain.place_ancestors(p)), p))
+    mentions = {p: count(mention_pattern(p, domain)) for p in places}
+    ranked = sorted(places, key=lambda p: (-mentions[p], len(domain.place_ancestors(p)), p))
     ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]
-    if len(ranked) > 1:
-        first, second = ranked[0], ranked[1]
-        together = re.compile(
-            rf"\b{re.escape(first)}\s*(?:and|,|&)\s*{re.escape(second)}\b"
-            rf"|\b{re.escape(second)}\s*(?:and|,|&)\s*{re.escape(first)}\b",
-            re.IGNORECASE,
-        )
-        if any(together.search(text) for text in texts):
-            return None
+    if len(ranked) > 1 and count(together_pattern(ranked[0], ranked[1])):
+        return None
     return ranked[0]
 
 
@@ -585,18 +624,30 @@ def _is_occasion(event: str, domain: Domain) -> bool:
     return domain.classes.get(event.split()[0], ("", ""))[1] == "event"
 
 
+class ScopedClaim(Protocol):
+    """What grouping reads of a count claim: a Claim, or a row of the store with these fields."""
+
+    @property
+    def id(self) -> str: ...
+
+    article: str
+    counted: str
+    counted_class: str | None
+    actor: str | None
+    place: str | None
+    event: str | None
+
+
 def group_claims(
     claims: Sequence[Claim],
     articles: Sequence[Article],
     *,
     domain: Domain,
     story_of: Mapping[str, str] | None = None,
-    other_keys: Iterable[ReferentKey] = (),
 ) -> tuple[list[Claim], list[Referent]]:
     """Assign a referent to every count claim; returns the updated claims and the referents.
 
-    ``story_of`` gives the stories when they were clustered over more articles than these;
-    ``other_keys`` are the referents of stories not regrouped now, which ids must not clash with.
+    ``story_of`` gives the stories when they were clustered over more articles than these.
     """
     story_of = stories(articles) if story_of is None else story_of
     claims = _date_from_story(claims, articles, story_of)
@@ -610,43 +661,11 @@ def group_claims(
     keys: dict[str, ReferentKey] = {}
     for story, members in by_story.items():
         home = home_place({c.place for c in members if c.place}, texts_of[story], domain)
-        story_scope = {home, *domain.place_ancestors(home)} if home else set()
-        generic_outcomes = Counter(
-            c.counted_class
-            for c in members
-            if c.counted.lower() in GENERIC_NOUNS and _is_outcome(c.counted_class, domain)
-        )
-        actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
-        for claim in members:
-            if claim.actor and claim.counted_class and claim.counted_class not in GENERIC_CLASSES:
-                actor_classes[claim.actor][claim.counted_class] += 1
-        by_class: dict[str, list[Claim]] = defaultdict(list)
-        for claim in members:
-            counted_class = claim.counted_class
-            if counted_class is None or counted_class in GENERIC_CLASSES:
-                # "8000 Ruritanians", "a million and a half people": the class the story counts them in
-                if claim.actor and claim.actor in actor_classes:
-                    counted_class = actor_classes[claim.actor].most_common(1)[0][0]
-                elif claim.event and _is_occasion(claim.event, domain):
-                    counted_class = "attending"  # people counted at an occasion are its attendance
-                elif len(generic_outcomes) == 1 and claim.counted.lower() in GENERIC_NOUNS:
-                    counted_class = next(iter(generic_outcomes))
-            by_class[counted_class or "unknown"].append(claim)
-        for counted_class, group in by_class.items():
-            actors = Counter(c.actor for c in group if c.actor)
-            main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
-            occasions = Counter(c.event for c in group if c.event and _is_occasion(c.event, domain))
-            main_event = occasions.most_common(1)[0][0] if len(occasions) == 1 else None
-            for claim in group:
-                actor = claim.actor or main_actor
-                place = claim.place if claim.place not in story_scope else None
-                place = place or home  # unplaced counts cover the story's own place
-                event = claim.event or main_event
-                keys[claim.id] = ReferentKey(story, counted_class, actor, place, event)
+        keys.update(story_keys(story, members, home=home, domain=domain))
     referent_claims: dict[ReferentKey, list[Claim]] = defaultdict(list)
     for claim in counts:
         referent_claims[keys[claim.id]].append(claim)
-    ids = referent_ids([*referent_claims, *other_keys])
+    ids = referent_ids(referent_claims)
     labels = {key: referent_label(key, members) for key, members in referent_claims.items()}
     updated = []
     members_of: dict[ReferentKey, list[Claim]] = defaultdict(list)
@@ -660,6 +679,45 @@ def group_claims(
         Referent(id=ids[key], label=labels[key], key=key, claims=tuple(members_of[key])) for key in referent_claims
     ]
     return updated, sorted(referents, key=lambda r: r.id)
+
+
+def story_keys(
+    story: str, members: Sequence[ScopedClaim], *, home: str | None, domain: Domain
+) -> dict[str, ReferentKey]:
+    """Claim id -> referent key for the count claims of one story, ``home`` being the story's place."""
+    story_scope = {home, *domain.place_ancestors(home)} if home else set()
+    generic_outcomes = Counter(
+        c.counted_class for c in members if c.counted.lower() in GENERIC_NOUNS and _is_outcome(c.counted_class, domain)
+    )
+    actor_classes: dict[str, Counter[str]] = defaultdict(Counter)
+    for claim in members:
+        if claim.actor and claim.counted_class and claim.counted_class not in GENERIC_CLASSES:
+            actor_classes[claim.actor][claim.counted_class] += 1
+    by_class: dict[str, list[ScopedClaim]] = defaultdict(list)
+    for claim in members:
+        counted_class = claim.counted_class
+        if counted_class is None or counted_class in GENERIC_CLASSES:
+            # "8000 Ruritanians", "a million and a half people": the class the story counts them in
+            if claim.actor and claim.actor in actor_classes:
+                counted_class = actor_classes[claim.actor].most_common(1)[0][0]
+            elif claim.event and _is_occasion(claim.event, domain):
+                counted_class = "attending"  # people counted at an occasion are its attendance
+            elif len(generic_outcomes) == 1 and claim.counted.lower() in GENERIC_NOUNS:
+                counted_class = next(iter(generic_outcomes))
+        by_class[counted_class or "unknown"].append(claim)
+    keys: dict[str, ReferentKey] = {}
+    for counted_class, group in by_class.items():
+        actors = Counter(c.actor for c in group if c.actor)
+        main_actor = actors.most_common(1)[0][0] if len(actors) == 1 else None
+        occasions = Counter(c.event for c in group if c.event and _is_occasion(c.event, domain))
+        main_event = occasions.most_common(1)[0][0] if len(occasions) == 1 else None
+        for claim in group:
+            actor = claim.actor or main_actor
+            place = claim.place if claim.place not in story_scope else None
+            place = place or home  # unplaced counts cover the story's own place
+            event = claim.event or main_event
+            keys[claim.id] = ReferentKey(story, counted_class, actor, place, event)
+    return keys
 
 
 def referent_ids(keys: Iterable[ReferentKey]) -> dict[ReferentKey, str]:
@@ -684,7 +742,7 @@ def referent_id(key: ReferentKey, *, with_story: bool = False) -> str:
     return f"{slug}-{digest}"
 
 
-def referent_label(key: ReferentKey, members: Sequence[Claim]) -> str:
+def referent_label(key: ReferentKey, members: Sequence[ScopedClaim]) -> str:
     nouns = Counter(c.counted for c in members if c.counted)
     noun = nouns.most_common(1)[0][0] if nouns else key.counted_class
     what = key.counted_class if key.counted_class and key.counted_class not in noun.lower() else ""

@@ -1,19 +1,22 @@
 """The orchestrator: ingest -> extract -> attribute/date -> group -> wire copies -> compare -> report.
 
 Reading this module shows the architecture: each stage is one call. ``run`` is incremental:
-it analyses only articles whose text or pipeline version is new, regroups everything stored,
-lays the desk's review decisions over the grouping (review.py) and writes the report and the
-changes page. A rerun with nothing new and no new decision reads the stored grouping back
-instead of recomputing it, so it never loads spaCy.
+it analyses only articles whose text or pipeline version is new, recompares the referents
+they change (incremental.py; everything on a first run, a new pipeline or with review
+decisions), lays the desk's review decisions over the grouping (review.py) and writes the
+report and the changes page. A rerun with nothing new and no new decision reads the stored
+grouping back instead of recomputing it, so it never loads spaCy.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +26,10 @@ from .changes import diff, render_changes, write_changes
 from .config import Config
 from .domain import Domain, load_domain
 from .ingest import load_articles, scan_articles
-from .report import render_report, write_report
+from .report import ReportPart, render_parts, report_part, write_report
 from .review import Decisions, ReviewStore, apply_decisions
 from .store import Store, run_lock
-from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, ReferentKey, with_fields
+from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, with_fields
 from .wire import independent, mark_carriers
 
 log = logging.getLogger(__name__)
@@ -50,9 +53,9 @@ class RunResult:
     report_path: Path
     new: int = 0  # articles analysed in this run (new, edited or due to a new pipeline version)
     skipped: int = 0  # articles already stored with this text and pipeline version
-    # what the store holds after the run. ``analysis`` holds the articles and claims of the stories
-    # regrouped in this run (all of them on a first run), every comparison, and the failures; on a
-    # rerun with nothing new, only the failures
+    # what the store holds after the run. ``analysis`` holds the comparisons made in this run and
+    # their claims (every one when everything was regrouped, with the articles), and the failures;
+    # on a rerun with nothing new, only the failures
     articles: int = 0
     claims: int = 0
     diverging: int = 0
@@ -83,22 +86,19 @@ def compare_all(
     *,
     domain: Domain,
     story_of: Mapping[str, str] | None = None,
-    other_keys: Iterable[ReferentKey] = (),
 ) -> tuple[list[Claim], list[Comparison]]:
     """Group every count claim by referent and compare within each referent.
 
     A claim relayed by several articles (a wire copy) is compared once: its copies keep their
     referent but are left out of the comparison, so reprints are not independent sources.
-    ``story_of`` and ``other_keys`` regroup some stories of a larger archive (see ``group_claims``).
+    ``story_of`` gives the stories when they were clustered already (see ``group_claims``).
     """
     from .compare import compare_referents
     from .group import group_claims
 
     # stored claims carry the previous run's grouping: start from none, so batches end as one run would
     claims = [with_fields(c, referent=None, referent_label=None, referent_status=None) for c in claims]
-    claims, referents = group_claims(
-        mark_carriers(claims, articles), articles, domain=domain, story_of=story_of, other_keys=other_keys
-    )
+    claims, referents = group_claims(mark_carriers(claims, articles), articles, domain=domain, story_of=story_of)
     referents = [dataclasses.replace(r, claims=tuple(independent(r.claims))) for r in referents]
     comparisons = compare_referents(referents, domain=domain)
     status = {c.referent.id: c.status for c in comparisons}
@@ -240,23 +240,42 @@ def run(
             story_of = _stories(store)
             # review decisions may span stories, and a new pipeline may group anew: then everything
             whole = bool(fingerprint) or previous is None or previous["pipeline_version"] != version
-            regroup = None if whole else _stories_to_regroup(store, story_of, analysed={a.name for a in todo})
-            stored_articles, claims, comparisons, regroup = _regroup(store, story_of, regroup, domain=domain)
+            if whole:
+                stored_articles = store.load_articles()
+                claims, comparisons = compare_all(
+                    stored_articles, store.load_claims(counts_only=True), domain=domain, story_of=story_of
+                )
+                replaced = None
+            else:
+                from .incremental import regroup_changes
+
+                stored_articles = []
+                with _without_cycle_collection():
+                    regrouped = regroup_changes(store, story_of, domain=domain, known=stored.keys())
+                claims, comparisons, replaced = regrouped.claims, regrouped.comparisons, regrouped.replaced
             # the desk's merges, moves and dismissals outlive the regrouping
             claims, comparisons = apply_decisions(claims, comparisons, decisions)
             changes = diff(store.referent_states(), comparisons, failures, previous_failures=old_failures)
+            parts = {c.referent.id: report_part(c, decisions) for c in comparisons}
             store.save_comparisons(
-                comparisons, claims=claims, changes=changes, run_id=run_id, stories=story_of, regrouped=regroup
-            )
-            if regroup is not None:  # the stories left as they were are part of the report too
-                comparisons = store.load_comparisons(compared_claims(store.load_claims(grouped_only=True)))
-            stored_count, count_claims, _ = store.summary()
-            report = render_report(
                 comparisons,
+                claims=claims,
+                changes=changes,
+                run_id=run_id,
+                stories=story_of,
+                replaced=replaced,
+                # parts showing review decisions are not kept: a later run without them renders anew
+                parts={} if fingerprint else {referent: part.to_json() for referent, part in parts.items()},
+            )
+            if replaced is not None:  # the referents left as they were are part of the report too
+                parts = {referent: ReportPart.from_json(part) for referent, part in store.report_parts().items()}
+            stored_count, count_claims, _ = store.summary()
+            report = render_parts(
+                list(parts.values()),
                 article_count=stored_count,
                 claim_count=count_claims,
                 failures=failures,
-                decisions=decisions,
+                reviewed=True,
             )
             if report.encode("utf-8") != _read_bytes(config.report_path):
                 write_report(report, config.report_path)
@@ -298,41 +317,17 @@ def _stories(store: Store) -> dict[str, str]:
     return stories_from_terms({name: kept if kept is not None else found[name] for name, kept in terms.items()})
 
 
-def _stories_to_regroup(store: Store, story_of: Mapping[str, str], *, analysed: set[str]) -> set[str]:
-    """The stories that articles joined, left or were reanalysed in; the others' grouping stands."""
-    before = store.article_stories()
-    moved = {name for name, story in story_of.items() if before.get(name) != story} | analysed
-    return {story_of[name] for name in moved if name in story_of} | {before[n] for n in moved if before.get(n)}
-
-
-def _regroup(
-    store: Store, story_of: Mapping[str, str], regroup: set[str] | None, *, domain: Domain
-) -> tuple[list[Article], list[Claim], list[Comparison], set[str] | None]:
-    """Group and compare the claims of the stories in ``regroup`` (all when None).
-
-    Grouping is per story, so the other stories' stored referents stand, except for ids: when a
-    regrouped story comes to share a referent id with another story, both ids gain the story and
-    that story is regrouped too. Returns the articles, claims and comparisons regrouped, and the
-    stories that were."""
-    from .group import referent_ids
-
-    stored_keys = {} if regroup is None else store.referent_keys()
-    while True:
-        names = None if regroup is None else [name for name, story in story_of.items() if story in regroup]
-        others = {i: k for i, k in stored_keys.items() if regroup is not None and k.story not in regroup}
-        articles = store.load_articles(names)
-        claims, comparisons = compare_all(
-            articles,
-            store.load_claims(names, counts_only=True),
-            domain=domain,
-            story_of=story_of,
-            other_keys=others.values(),
-        )
-        ids = referent_ids([*(c.referent.key for c in comparisons), *others.values()])
-        renamed = {key.story for old_id, key in others.items() if ids[key] != old_id}
-        if regroup is None or not renamed:
-            return articles, claims, comparisons, regroup
-        regroup = regroup | renamed
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Regrouping builds a hundred thousand objects that live until it ends: the cycle collector,
+    run again and again as they pile up, took a third of its time. Reference counting still frees."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_bytes(path: Path) -> bytes | None:

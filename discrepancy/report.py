@@ -6,18 +6,21 @@ writes the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tabulate import tabulate
 
 from .errors import ConfigError
-from .review import Decisions, ReviewItem, review_items
+from .review import Decisions, ReviewItem, item_order, review_items
 from .types import ArticleFailure, Claim, ClaimPair, Comparison, GroupStatus, PairRelation, Qualifier
 
 log = logging.getLogger(__name__)
@@ -228,36 +231,90 @@ def _section(comparison: Comparison, item: ReviewItem | None = None) -> list[str
     return lines
 
 
-def _short_table(
-    comparisons: Sequence[Comparison], *, single: bool, reviews: dict[str, ReviewItem] | None = None
-) -> list[str]:
-    """A row per referent; a Review column when one of them has been reviewed (and no longer diverges)."""
-    reviews = {c.referent.id: reviews[c.referent.id] for c in comparisons if c.referent.id in (reviews or {})}
-    rows: list[tuple[str, ...]] = []
-    for comparison in sorted(comparisons, key=_by_label):
-        claims = comparison.referent.claims
-        value = value_words(claims[0]) if len(claims) == 1 else _interval(comparison.low, comparison.high)
-        articles = ", ".join(sorted({_article(claim) for claim in claims}))
-        if single:
-            speakers = ", ".join(sorted({_speaker(claim) for claim in claims}))
-            rows.append((_md(comparison.referent.label), _md(value), _md(speakers), _md(articles)))
-        else:
-            rows.append((_md(comparison.referent.label), _md(value), str(len(claims)), _md(articles)))
-        if reviews:
-            item = reviews.get(comparison.referent.id)
-            rows[-1] += (_review_cell(item) if item else "unreviewed",)
-    headers: tuple[str, ...] = (
-        ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
+def _short_row(comparison: Comparison, *, single: bool) -> tuple[str, ...]:
+    claims = comparison.referent.claims
+    value = value_words(claims[0]) if len(claims) == 1 else _interval(comparison.low, comparison.high)
+    articles = ", ".join(sorted({_article(claim) for claim in claims}))
+    if single:
+        speakers = ", ".join(sorted({_speaker(claim) for claim in claims}))
+        return (_md(comparison.referent.label), _md(value), _md(speakers), _md(articles))
+    return (_md(comparison.referent.label), _md(value), str(len(claims)), _md(articles))
+
+
+def _diverging_row(comparison: Comparison) -> tuple[str, ...]:
+    return (
+        _md(comparison.referent.label),
+        _interval(comparison.low, comparison.high),
+        _spread(comparison.spread),
+        str(len(comparison.referent.claims)),
+        _md(", ".join(comparison.sides) or MISSING),
     )
-    if reviews:
-        headers += ("Review",)
-    return [_table(rows, headers), ""]
 
 
 def _review_cell(item: ReviewItem) -> str:
     if item.review is None or not item.review.note.strip():
         return item.status_text
     return _md(f"{item.status_text}: {item.review.note.strip()}")
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """What the report shows of one referent, rendered alone: the store keeps it, so a rerun
+    renders only the referents that changed and assembles the rest."""
+
+    referent: str
+    status: GroupStatus
+    order: tuple[object, ...]  # its place among the referents of its status
+    row: tuple[str, ...]  # its row in the table of its status
+    section: tuple[str, ...] = ()  # a diverging referent's section
+    review_cell: str | None = None  # its Review cell in the table of agreeing or single-source referents
+    open: bool = False  # open for review
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> ReportPart:
+        values = json.loads(text)
+        return cls(
+            values["referent"], GroupStatus(values["status"]), tuple(values["order"]), tuple(values["row"]),
+            tuple(values["section"]), values["review_cell"], values["open"],
+        )  # fmt: skip
+
+
+def report_part(comparison: Comparison, decisions: Decisions | None = None) -> ReportPart:
+    """One referent's part of the report; with ``decisions`` (even none) the review status shows."""
+    items = review_items([comparison], decisions) if decisions is not None else []
+    item = items[0] if items else None
+    status = GroupStatus(comparison.status)
+    if status is not GroupStatus.DIVERGES:
+        row = _short_row(comparison, single=status is GroupStatus.SINGLE)
+        if item is None:
+            return ReportPart(comparison.referent.id, status, _by_label(comparison), row)
+        return ReportPart(comparison.referent.id, status, _by_label(comparison), row, review_cell=_review_cell(item),
+                          open=item.is_open)  # fmt: skip
+    if item is None:
+        return ReportPart(comparison.referent.id, status, _diverging_order(comparison), _diverging_row(comparison),
+                          tuple(_section(comparison)))  # fmt: skip
+    row = (*_diverging_row(comparison), item.status_text)
+    return ReportPart(comparison.referent.id, status, item_order(item), row, tuple(_section(comparison, item)),
+                      open=item.is_open)  # fmt: skip
+
+
+def _short_table(parts: Sequence[ReportPart], *, single: bool) -> list[str]:
+    """A row per referent; a Review column when one of them has been reviewed (and no longer diverges)."""
+    reviewed = any(part.review_cell is not None for part in parts)
+    rows = [part.row + ((part.review_cell or "unreviewed",) if reviewed else ()) for part in sorted(parts, key=_order)]
+    headers: tuple[str, ...] = (
+        ("Referent", "Value", "Source", "Article") if single else ("Referent", "Value", "Claims", "Articles")
+    )
+    if reviewed:
+        headers += ("Review",)
+    return [_table(rows, headers), ""]
+
+
+def _order(part: ReportPart) -> tuple[object, ...]:
+    return part.order
 
 
 def render_report(
@@ -273,50 +330,47 @@ def render_report(
     With the desk's ``decisions`` each referent shows its review status and note, and the diverging
     ones come in review order: updated since review, then open, then settled.
     """
-    groups: dict[GroupStatus, list[Comparison]] = {status: [] for status in GroupStatus}
-    for comparison in comparisons:
-        groups[GroupStatus(comparison.status)].append(comparison)
-    reviews: dict[str, ReviewItem] = {}
-    if decisions is None:
-        diverging = sorted(groups[GroupStatus.DIVERGES], key=_diverging_order)
-    else:
-        items = review_items(comparisons, decisions)
-        reviews = {item.comparison.referent.id: item for item in items}
-        diverging = [item.comparison for item in items if item.comparison.status is GroupStatus.DIVERGES]
+    parts = [report_part(comparison, decisions) for comparison in comparisons]
+    return render_parts(
+        parts, article_count=article_count, claim_count=claim_count, failures=failures, reviewed=decisions is not None
+    )
 
+
+def render_parts(
+    parts: Sequence[ReportPart],
+    *,
+    article_count: int,
+    claim_count: int,
+    failures: Sequence[ArticleFailure] = (),
+    reviewed: bool = False,
+) -> str:
+    """``render_report`` from each referent's part; ``reviewed`` when the parts show review status."""
+    groups: dict[GroupStatus, list[ReportPart]] = {status: [] for status in GroupStatus}
+    for part in parts:
+        groups[part.status].append(part)
+    diverging = sorted(groups[GroupStatus.DIVERGES], key=_order)
     summary = (
         f"{_plural(article_count, 'article')}, {_plural(claim_count, 'count claim')}, "
-        f"{_plural(len(comparisons), 'referent')}, {len(diverging)} diverging."
+        f"{_plural(len(parts), 'referent')}, {len(diverging)} diverging."
     )
-    if decisions is not None:
-        summary += f" {sum(1 for item in reviews.values() if item.is_open)} open for review."
+    if reviewed:
+        summary += f" {sum(1 for part in parts if part.open)} open for review."
     if failures:
         summary += f" {_plural(len(failures), 'article')} could not be read."
     lines = ["# Discrepancies in counted quantities", "", summary, ""]
     if diverging:
-        rows = [
-            (
-                _md(c.referent.label),
-                _interval(c.low, c.high),
-                _spread(c.spread),
-                str(len(c.referent.claims)),
-                _md(", ".join(c.sides) or MISSING),
-            )
-            + ((reviews[c.referent.id].status_text,) if decisions is not None else ())
-            for c in diverging
-        ]
-        headers = ("Referent", "Values", "Spread", "Claims", "Sides")
-        lines += [_table(rows, headers + (("Review",) if decisions is not None else ())), ""]
+        headers = ("Referent", "Values", "Spread", "Claims", "Sides") + (("Review",) if reviewed else ())
+        lines += [_table([part.row for part in diverging], headers), ""]
     else:
         lines += ["No referent has diverging figures.", ""]
-    for comparison in diverging:
-        lines += _section(comparison, reviews.get(comparison.referent.id))
+    for part in diverging:
+        lines += part.section
     for status, heading, single in (
         (GroupStatus.AGREES, "## Agreeing referents", False),
         (GroupStatus.SINGLE, "## Single-source referents", True),
     ):
         if groups[status]:
-            lines += [heading, "", *_short_table(groups[status], single=single, reviews=reviews)]
+            lines += [heading, "", *_short_table(groups[status], single=single)]
     if failures:
         lines += ["## Articles that failed", ""]
         lines += [f"- {_md(f.message)}" for f in sorted(failures, key=lambda f: (f.path, f.message))]

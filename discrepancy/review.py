@@ -269,7 +269,7 @@ def review_items(comparisons: Sequence[Comparison], decisions: Decisions) -> lis
             fresh = sorted((c for c in comparison.referent.claims if c.id not in seen), key=_claim_key)
             new = tuple(c.id for c in fresh)
         items.append(ReviewItem(comparison, review, new))
-    return sorted(items, key=_item_order)
+    return sorted(items, key=item_order)
 
 
 def _claim_key(claim: Claim) -> tuple[str, int]:
@@ -281,7 +281,7 @@ def open_items(comparisons: Sequence[Comparison], decisions: Decisions) -> list[
     return [item for item in review_items(comparisons, decisions) if item.is_open]
 
 
-def _item_order(item: ReviewItem) -> tuple[int, float, str, str]:
+def item_order(item: ReviewItem) -> tuple[int, float, str, str]:
     rank = 0 if item.updated_since_review else 1 if item.is_open else 2
     spread = item.comparison.spread or 0.0
     return (rank, -spread if rank < 2 else 0.0, item.comparison.referent.label, item.comparison.referent.id)

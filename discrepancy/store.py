@@ -28,7 +28,9 @@ from .types import (
     Qualifier,
     Referent,
     ReferentKey,
+    claim_from_fields,
 )
+from .wire import article_shingles, claim_shingles, pack
 
 if TYPE_CHECKING:
     import pandas
@@ -137,6 +139,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE articles ADD COLUMN story TEXT",
         "CREATE INDEX referents_story ON referents (story)",
     ),
+    (
+        # kept so that a rerun compares only what is new: each article's wire shingles, the least
+        # shingle of each count claim's sentence (0: too short to have one), how often each text
+        # pattern of grouping occurs in each article, and each referent's part of the report
+        "ALTER TABLE articles ADD COLUMN shingles BLOB",
+        "ALTER TABLE claims ADD COLUMN anchor INTEGER",
+        "CREATE INDEX claims_anchor ON claims (anchor)",
+        """CREATE TABLE text_counts (
+            pattern TEXT NOT NULL,
+            article TEXT NOT NULL REFERENCES articles(name) ON DELETE CASCADE,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (pattern, article)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE report_parts (
+            referent TEXT PRIMARY KEY REFERENCES referents(id) ON DELETE CASCADE,
+            part TEXT NOT NULL
+        )""",
+    ),
 )
 
 # Column order follows the dataclasses; the test suite checks that every field has a column.
@@ -150,6 +170,25 @@ _REFERENT_COLUMNS = (
 _RUN_COLUMNS = ("id", "started", "ended", "pipeline_version", "articles_added", "claims_added", "outcome")
 _RUN_DETAILS = (*_RUN_COLUMNS, "articles_skipped", "articles_failed", "report_path", "report_sha")
 _CHANGE_COLUMNS = ("run_id", "position", "kind", "referent", "label", "detail")
+
+
+class ScopeRow(NamedTuple):
+    """What grouping reads of a stored count claim, and the referent it was last grouped in."""
+
+    article: str
+    start: int
+    end: int
+    counted: str
+    counted_class: str | None
+    actor: str | None
+    place: str | None
+    event: str | None
+    claim_date: str | None
+    referent: str | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.article}:{self.start}"
 
 
 class StoredFile(NamedTuple):
@@ -230,6 +269,15 @@ def _wire_and_date(claim: Claim) -> tuple[str, str | None]:
     return json.dumps(list(claim.carried_by)), claim.claim_date
 
 
+def anchor(claim: Claim) -> int | None:
+    """The least shingle of a count claim's sentence, 0 when it has none; None for other claims.
+
+    Every article carrying the claim holds it, so the claims a new article carries are found by it."""
+    if claim.kind is not Kind.COUNT:
+        return None
+    return min(claim_shingles(claim), default=0)
+
+
 def _claim_key(claim: Claim) -> tuple[str, int, int]:
     return (claim.article, claim.start, claim.end)
 
@@ -245,14 +293,19 @@ def _claim_row(claim: Claim) -> tuple[object, ...]:
     return tuple(enums.get(name, getattr(claim, name)) for name in _CLAIM_COLUMNS)
 
 
+_QUALIFIERS = {qualifier.value: qualifier for qualifier in Qualifier}
+_KINDS = {kind.value: kind for kind in Kind}
+_STATUSES = {None: None, **{status.value: status for status in GroupStatus}}
+
+
 def _claim_from_row(row: Sequence[object]) -> Claim:
     values = dict(zip(_CLAIM_COLUMNS, row, strict=True))
-    values["qualifier"] = Qualifier(values["qualifier"])
-    values["kind"] = Kind(values["kind"])
-    if values["referent_status"] is not None:
-        values["referent_status"] = GroupStatus(values["referent_status"])
-    values["carried_by"] = tuple(json.loads(str(values["carried_by"])))
-    return Claim(**values)
+    values["qualifier"] = _QUALIFIERS[values["qualifier"]]
+    values["kind"] = _KINDS[values["kind"]]
+    values["referent_status"] = _STATUSES[values["referent_status"]]  # type: ignore[index]
+    carried_by = str(values["carried_by"])
+    values["carried_by"] = tuple(json.loads(carried_by)) if carried_by != "[]" else ()
+    return claim_from_fields(values)
 
 
 class SqliteTables:
@@ -456,6 +509,14 @@ class Store(SqliteTables):
             conn.executemany('DELETE FROM claims WHERE article = ? AND start = ? AND "end" = ?', stale)
             for claim_row in claim_rows:
                 conn.execute(_UPSERT_CLAIM, claim_row)
+            conn.executemany(
+                'UPDATE claims SET anchor = ? WHERE article = ? AND start = ? AND "end" = ?',
+                [(anchor(claim), *_claim_key(claim)) for claim in claims],
+            )
+            conn.execute(
+                "UPDATE articles SET shingles = ? WHERE name = ?", (pack(article_shingles(article)), article.name)
+            )
+            conn.execute("DELETE FROM text_counts WHERE article = ?", (article.name,))
         log.debug("%s: saved %s with %d claims", self.path, article.name, len(claims))
 
     def processed(self) -> dict[str, tuple[str, str]]:
@@ -526,6 +587,84 @@ class Store(SqliteTables):
         rows = self._conn.execute("SELECT id, story, counted_class, actor, place, status_key FROM referents")
         return {str(row[0]): ReferentKey(*row[1:]) for row in rows}
 
+    # what a rerun keeps from the runs before it (incremental.py)
+
+    def packed_shingles(self) -> dict[str, bytes | None]:
+        """Article name -> its packed wire shingles (None when stored before they were kept)."""
+        return dict(self._conn.execute("SELECT name, shingles FROM articles ORDER BY name").fetchall())
+
+    def save_shingles(self, packed: Mapping[str, bytes]) -> None:
+        with self._write("keep wire shingles") as conn:
+            conn.executemany("UPDATE articles SET shingles = ? WHERE name = ?", [(b, n) for n, b in packed.items()])
+
+    def fill_anchors(self) -> None:
+        """Give the count claims stored before anchors were kept theirs."""
+        query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE kind = 'count' AND anchor IS NULL"
+        claims = [_claim_from_row(row) for row in self._conn.execute(query).fetchall()]
+        if claims:
+            with self._write("keep claim anchors") as conn:
+                conn.executemany(
+                    'UPDATE claims SET anchor = ? WHERE article = ? AND start = ? AND "end" = ?',
+                    [(anchor(claim), *_claim_key(claim)) for claim in claims],
+                )
+
+    def claims_anchored(self, anchors: Collection[int]) -> list[Claim]:
+        """The count claims whose anchor is one of ``anchors``."""
+        query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE kind = 'count'"
+        return [_claim_from_row(row) for row in self._select_sorted(query, "anchor", anchors, key_columns=3)]
+
+    def claims_carried_by(self, name: str) -> list[Claim]:
+        """The count claims that name the article among their carriers."""
+        query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE kind = 'count' AND instr(carried_by, ?) > 0"
+        return [_claim_from_row(row) for row in self._conn.execute(query, (json.dumps(name),)).fetchall()]
+
+    def load_members(self, referents: Iterable[str], articles: Iterable[str]) -> list[Claim]:
+        """The count claims of these referents or these articles, sorted by (article, start, end)."""
+        query = f"SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE kind = 'count'"
+        rows = {
+            tuple(row[:3]): row
+            for rows in (
+                self._select_sorted(query, "referent", referents, key_columns=3),
+                self._select_sorted(query, "article", articles, key_columns=3),
+            )
+            for row in rows
+        }
+        return [_claim_from_row(rows[key]) for key in sorted(rows)]
+
+    def scoped_claims(self, articles: Iterable[str]) -> list[ScopeRow]:
+        """What grouping reads of the count claims of these articles, sorted by (article, start, end)."""
+        query = f"SELECT {_columns(ScopeRow._fields)} FROM claims WHERE kind = 'count'"
+        return [ScopeRow(*row) for row in self._select_sorted(query, "article", articles, key_columns=3)]
+
+    def load_claims_by_key(self, keys: Iterable[tuple[str, int, int]]) -> list[Claim]:
+        """The claims of these (article, start, end) keys, sorted by them."""
+        query = f'SELECT {_columns(_CLAIM_COLUMNS)} FROM claims WHERE article = ? AND start = ? AND "end" = ?'
+        rows = [self._conn.execute(query, key).fetchone() for key in sorted(set(keys))]
+        return [_claim_from_row(row) for row in rows if row is not None]
+
+    def texts(self, names: Iterable[str]) -> dict[str, str]:
+        """Article name -> its whole stored text."""
+        return dict(self._select_sorted("SELECT name, text FROM articles", "name", names, key_columns=1))
+
+    def publication_dates(self) -> dict[str, str | None]:
+        return dict(self._conn.execute("SELECT name, published FROM articles ORDER BY name").fetchall())
+
+    def text_counts(self, pattern: str) -> dict[str, int]:
+        """Article name -> how often ``pattern`` occurs in it, for the articles counted so far."""
+        rows = self._conn.execute("SELECT article, count FROM text_counts WHERE pattern = ?", (pattern,))
+        return dict(rows.fetchall())
+
+    def save_text_counts(self, pattern: str, counts: Mapping[str, int]) -> None:
+        with self._write("keep text counts") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO text_counts (pattern, article, count) VALUES (?, ?, ?)",
+                [(pattern, name, count) for name, count in counts.items()],
+            )
+
+    def report_parts(self) -> dict[str, str]:
+        """Referent id -> its part of the report as saved with it (see report.ReportPart)."""
+        return dict(self._conn.execute("SELECT referent, part FROM report_parts").fetchall())
+
     # referents
 
     def save_comparisons(
@@ -537,6 +676,8 @@ class Store(SqliteTables):
         run_id: int | None = None,
         stories: Mapping[str, str] | None = None,
         regrouped: Collection[str] | None = None,
+        replaced: Collection[str] | None = None,
+        parts: Mapping[str, str] | None = None,
     ) -> None:
         """Replace the referents and pairs, and set the referent fields of the claims, in one transaction.
 
@@ -544,11 +685,18 @@ class Store(SqliteTables):
         left out of the comparisons as relayed copies; ``changes`` are recorded under ``run_id``.
         ``stories`` (article name -> story) is noted for the articles it names. With ``regrouped``
         (story labels), only the referents of those stories and the claims of their articles are
-        replaced; the rest of the grouping stands.
+        replaced; with ``replaced`` (referent ids), only those referents, and only the claims given
+        are updated; the rest of the grouping stands. ``parts`` are report parts by referent id.
         """
         reset = "UPDATE claims SET referent = NULL, referent_label = NULL, referent_status = NULL, carried_by = '[]'"
         with self._write("save referents") as conn:
-            if regrouped is None:
+            if replaced is not None:
+                ids = sorted(set(replaced))
+                for start in range(0, len(ids), _IN_BATCH):
+                    batch = ids[start : start + _IN_BATCH]
+                    conn.execute(f"DELETE FROM claim_pairs WHERE referent IN ({_placeholders(batch)})", batch)
+                    conn.execute(f"DELETE FROM referents WHERE id IN ({_placeholders(batch)})", batch)
+            elif regrouped is None:
                 conn.execute("DELETE FROM claim_pairs")
                 conn.execute("DELETE FROM referents")
                 conn.execute(reset)
@@ -576,7 +724,7 @@ class Store(SqliteTables):
                      json.dumps(list(comparison.sides)), json.dumps(list(comparison.notes)),
                      json.dumps(sorted({value_key(claim) for claim in referent.claims}))),
                 )  # fmt: skip
-                for claim in referent.claims:
+                for claim in referent.claims if replaced is None else ():
                     fields[_claim_key(claim)] = (referent.id, referent.label, status, *_wire_and_date(claim))
                 pairs += [
                     (referent.id, *_claim_key(pair.first), *_claim_key(pair.second), pair.relation.value)
@@ -598,6 +746,9 @@ class Store(SqliteTables):
                     "is not stored; save its article before the referents"
                 )
             conn.executemany(f"INSERT INTO claim_pairs VALUES ({_placeholders(range(8))})", pairs)
+            conn.executemany(
+                "INSERT OR REPLACE INTO report_parts (referent, part) VALUES (?, ?)", list((parts or {}).items())
+            )
             if changes and run_id is None:
                 raise StoreError(f"{self.path}: changes need the run_id they belong to")
             conn.executemany(

@@ -7,6 +7,7 @@ Stages fill later fields with ``dataclasses.replace``; every record is frozen.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -165,3 +166,16 @@ class Comparison:
 class ArticleFailure:
     path: str
     message: str  # one line naming the file and the problem
+
+
+def claim_from_fields(values: dict[str, object]) -> Claim:
+    """``Claim(**values)`` for values known to be complete and typed, as the store reads them back:
+    a rerun loads tens of thousands of claims, and the frozen ``__init__`` sets each field one by one."""
+    if values.keys() != _CLAIM_FIELDS:
+        raise TypeError(f"Claim fields expected, got {sorted(values)}")
+    claim = object.__new__(Claim)
+    claim.__dict__.update(values)
+    return claim
+
+
+_CLAIM_FIELDS = {field.name for field in dataclasses.fields(Claim)}

@@ -9,45 +9,78 @@ relayed copy so that a referent's agreement or disagreement counts sources, not 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .types import Article, Claim, Kind, with_fields
 
 SHINGLE_WORDS = 8  # a shorter sentence ("12 people died.") is too common to call a copy
 _WORD = re.compile(r"\w+")
 
-Shingle = tuple[str, ...]
-
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _shingles(words: Sequence[str]) -> set[Shingle]:
-    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+def _shingle_hash(words: Sequence[str]) -> int:
+    # a stable 64-bit hash, so that an article's shingles can be kept in the store between runs
+    return int.from_bytes(hashlib.blake2b(" ".join(words).encode(), digest_size=8).digest(), "little", signed=True)
 
 
-def _index(articles: Iterable[Article]) -> dict[Shingle, set[str]]:
-    index: dict[Shingle, set[str]] = defaultdict(set)
-    for article in articles:
-        for shingle in _shingles(_words(article.text[article.body_start :])):
-            index[shingle].add(article.name)
+def shingles(text: str) -> set[int]:
+    """The hashes of every run of SHINGLE_WORDS lower-case words of ``text``."""
+    words = _words(text)
+    return {_shingle_hash(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def article_shingles(article: Article) -> set[int]:
+    return shingles(article.text[article.body_start :])
+
+
+def claim_shingles(claim: Claim) -> set[int]:
+    """The shingles of a count claim's sentence; none for other claims."""
+    return shingles(claim.sentence) if claim.kind is Kind.COUNT else set()
+
+
+def pack(hashes: Iterable[int]) -> bytes:
+    """Shingle hashes as the store keeps them."""
+    return array("q", sorted(hashes)).tobytes()
+
+
+def unpack(blob: bytes) -> array[int]:
+    hashes = array("q")
+    hashes.frombytes(blob)
+    return hashes
+
+
+def shingle_index(shingles_of: Mapping[str, Iterable[int]]) -> dict[int, set[str]]:
+    """Shingle -> the articles holding it, from each article's shingles."""
+    index: dict[int, set[str]] = defaultdict(set)
+    for name, hashes in shingles_of.items():
+        for shingle in hashes:
+            index[shingle].add(name)
     return index
+
+
+def carriers(claim: Claim, index: Mapping[int, set[str]]) -> tuple[str, ...]:
+    """The other articles holding the claim's whole sentence, sorted."""
+    hashes = claim_shingles(claim)
+    if not hashes:
+        return ()
+    found = set.intersection(*(index.get(shingle, set()) for shingle in hashes))
+    found.discard(claim.article)
+    return tuple(sorted(found))
 
 
 def mark_carriers(claims: Sequence[Claim], articles: Sequence[Article]) -> list[Claim]:
     """Every claim with ``carried_by`` set to the other articles holding its whole sentence, sorted."""
-    index = _index(articles)
+    index = shingle_index({article.name: article_shingles(article) for article in articles})
     marked = []
     for claim in claims:
-        carriers: set[str] = set()
-        shingles = _shingles(_words(claim.sentence)) if claim.kind is Kind.COUNT else set()
-        if shingles:
-            carriers = set.intersection(*(index.get(shingle, set()) for shingle in shingles))
-            carriers.discard(claim.article)
-        carried_by = tuple(sorted(carriers))
+        carried_by = carriers(claim, index)
         marked.append(claim if carried_by == claim.carried_by else with_fields(claim, carried_by=carried_by))
     return marked
 

@@ -17,6 +17,7 @@ from discrepancy.types import Claim, Kind
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 SEEDS = sorted(ARTICLES.glob("*.txt"))
+BLINKEN = SEEDS[4]  # 004: "USA: 8000 North Koreans on the Ukrainian border"
 BATCHES = (SEEDS[:2], SEEDS[2:4], SEEDS[4:])
 
 
@@ -101,7 +102,7 @@ def test_the_changes_of_each_run_are_listed_newest_first(batches) -> None:
 def test_a_rerun_with_nothing_new_regroups_nothing_and_keeps_the_report_bytes(
     batches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, config, results = batches
+    folder, config, _ = batches
     report = config.report_path.read_bytes()
     changes = (config.report_path.parent / "changes.md").read_bytes()
 
@@ -115,11 +116,11 @@ def test_a_rerun_with_nothing_new_regroups_nothing_and_keeps_the_report_bytes(
     assert config.report_path.read_bytes() == report
     assert (config.report_path.parent / "changes.md").read_bytes() == changes
     # nothing is loaded back on this path (it must stay fast as the archive grows): the counts come from the store
-    previous = results[-1].analysis
+    claims, referents = _state(config)
     assert (again.articles, again.claims, again.diverging) == (
-        len(previous.articles),
-        sum(1 for c in previous.claims if c.kind.value == "count"),
-        sum(1 for c in previous.comparisons if c.status.value == "diverges"),
+        len(SEEDS),
+        len(claims),
+        sum(1 for referent in referents if referent[2] == "diverges"),
     )
     with Store(config.db_path) as store:
         last = store.runs()[-1]
@@ -205,31 +206,53 @@ FLOOD_LATER = (
 )
 
 
-def test_a_new_article_regroups_only_its_own_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _compared_articles(result: pipeline.RunResult) -> set[str]:
+    return {claim.article for c in result.analysis.comparisons for claim in c.referent.claims}
+
+
+def test_a_new_article_recompares_only_its_own_referents(tmp_path: Path) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     for path in SEEDS:
         shutil.copy(path, articles)
     config = _config(tmp_path)
     run([articles], config=config)
-    regrouped: list[list[str]] = []
-    compare_all = pipeline.compare_all
-
-    def recording(stored_articles, claims, **kwargs):  # type: ignore[no-untyped-def]
-        regrouped.append(sorted(a.name for a in stored_articles))
-        return compare_all(stored_articles, claims, **kwargs)
-
-    monkeypatch.setattr(pipeline, "compare_all", recording)
     (articles / "flood1.txt").write_text(FLOOD, encoding="utf-8")
-    run([articles], config=config)
+    first = run([articles], config=config)
     (articles / "flood2.txt").write_text(FLOOD_LATER, encoding="utf-8")
     last = run([articles], config=config)
-    assert regrouped == [["flood1.txt"], ["flood1.txt", "flood2.txt"]]
+    assert _compared_articles(first) == {"flood1.txt"}
+    assert _compared_articles(last) == {"flood1.txt", "flood2.txt"}
     labels = [c.referent.label for c in last.analysis.comparisons]
     assert any(label.startswith("People") and "evacuat" in label for label in labels)
     # the same store and report as one run over all the articles
-    monkeypatch.setattr(pipeline, "compare_all", compare_all)
     at_once = _config(tmp_path / "at_once")
     run([articles], config=at_once)
     assert _state(config) == _state(at_once)
     assert config.report_path.read_bytes() == at_once.report_path.read_bytes()
+
+
+def _relay(seed: Path, *, lines: slice) -> str:
+    """A wire copy: another outlet's headline over some paragraphs of a seed article, verbatim."""
+    body = seed.read_text(encoding="utf-8").splitlines()[1:]
+    return "Wire: the latest figures\n" + "\n".join(body[lines]) + "\n"
+
+
+def test_wire_copies_found_on_a_rerun_are_those_of_one_run(tmp_path: Path) -> None:
+    """A new article relaying stored sentences, then the relay edited to drop them."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for path in SEEDS[3:]:
+        shutil.copy(path, articles)
+    config = _config(tmp_path)
+    run([articles], config=config)
+    for step, lines in enumerate((slice(0, 3), slice(2, 4))):
+        (articles / "relay.txt").write_text(_relay(BLINKEN, lines=lines), encoding="utf-8")
+        run([articles], config=config)
+        with Store(config.db_path) as store:
+            carried = [c for c in store.load_claims() if "relay.txt" in c.carried_by]
+        assert carried or step == 1  # the first relay carries sentences of the stored article
+        at_once = _config(tmp_path / f"at_once{step}")
+        run([articles], config=at_once)
+        assert _state(config) == _state(at_once)
+        assert config.report_path.read_bytes() == at_once.report_path.read_bytes()
