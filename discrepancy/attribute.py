@@ -183,7 +183,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     after = tokens.doc[tokens.end : tokens.end + 5].text
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
     if acronym and not persons:  # "the National Disaster Management Authority (NDMA)": desks know the acronym
-        if side and not _is_state_body(text):  # "Syrian Observatory for Human Rights (SOHR)" speaks for itself
+        if side and not _is_state_body(text):  # "Ruritanian Observatory for Human Rights (ROHR)" speaks for itself
             side = None
         return acronym.group(1), text, side or people.side_of(acronym.group(1)) or acronym.group(1)
     root = tokens.root
@@ -206,7 +206,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         owner = " ".join(words[:-1])
         actor = people.domain.actor_aliases.get(owner.lower())
         if actor:
-            # "Turkish officials" speak for Turkey; "World Health Organization officials" keep their body's name
+            # "Ruritanian officials" speak for Ruritania; "World Health Organization officials" keep their body's name
             body = owner if len(owner.split()) > 1 and owner.lower() not in people.domain.place_aliases else actor
             return (
                 f"{body} government" if words[-1].lower() != "officials" else f"{body} officials",
@@ -225,11 +225,11 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return f"{actor} government", None, actor
     body = _body_name(text, tokens, people)
     if side and body and not _is_state_body(text) and people.domain.actor_aliases.get(text.lower()) != side:
-        side = None  # "the Syrian Observatory for Human Rights" is no part of Syria's state
+        side = None  # "the Ruritanian Observatory for Human Rights" is no part of Ruritania's state
     return text, (orgs[0].text if orgs and orgs[0].text != text else None), side or body
 
 
-# words that make a body part of a state: its side is the country ("Syrian Ministry of Health")
+# words that make a body part of a state: its side is the country ("Ruritanian Ministry of Health")
 _STATE_WORDS = re.compile(
     r"\b(?:ministry|minister|government|department|agency|authority|army|military|forces|police|intelligence"
     r"|defen[cs]e|council|parliament|president|presidency|office|embassy|navy|command|service|bureau|state"
@@ -243,7 +243,7 @@ def _is_state_body(name: str) -> bool:
 
 
 def _body_name(text: str, tokens: Span, people: _ArticleSpeakers) -> str | None:
-    """A named body that is no country speaks for itself ("Maui County", "Nielsen"); people and common nouns do not."""
+    """A named body that is no country speaks for itself ("Westshire County"); people and common nouns do not."""
     words = [w for w in text.split() if w.lower() not in {"of", "for", "and", "the", "on", "in"}]
     is_proper = words and all(w[:1].isupper() for w in words) and tokens.root.pos_ == "PROPN"
     is_organisation = tokens.root.ent_type_ in {"ORG", "GPE", "FAC"} or text.isupper()
@@ -363,7 +363,7 @@ def _subject(verb: Token) -> Token | None:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects and _is_speaker(objects[0]):
                 return objects[0]
-    # "..., warns WHO": an acronym after the verb is its speaker, whatever the parser made of it
+    # "..., warns UNICEF": an acronym after the verb is its speaker, whatever the parser made of it
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     inverted = after is not None and after.head == verb and after.dep_ not in {"dobj", "dative"}
     if inverted and after.text.isupper() and not after.like_num and _is_speaker(after):

@@ -235,7 +235,7 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
             countries |= {  # "The French Ministry of Health": a demonym inside an organisation's name
                 domain.actor_aliases[t.lower_]
                 for t in phrase
-                if not t.text.isupper()  # an agency's acronym is no country ("the FBI estimated ...")
+                if not t.text.isupper()  # an agency's acronym is no country ("the NIA estimated ...")
                 and t.lower_ in domain.actor_aliases
                 and domain.actor_aliases[t.lower_].lower() in domain.place_aliases
             }
