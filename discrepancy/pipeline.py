@@ -30,7 +30,7 @@ from .report import ReportPart, render_parts, report_part, write_report
 from .review import Decisions, ReviewStore, apply_decisions
 from .store import Store, run_lock
 from .types import Article, ArticleFailure, Claim, Comparison, GroupStatus, Kind, with_fields
-from .wire import independent, mark_carriers
+from .wire import independent, mark_carriers, unpack
 
 log = logging.getLogger(__name__)
 
@@ -86,19 +86,22 @@ def compare_all(
     *,
     domain: Domain,
     story_of: Mapping[str, str] | None = None,
+    shingles_of: Mapping[str, Iterable[int]] | None = None,
 ) -> tuple[list[Claim], list[Comparison]]:
     """Group every count claim by referent and compare within each referent.
 
     A claim relayed by several articles (a wire copy) is compared once: its copies keep their
     referent but are left out of the comparison, so reprints are not independent sources.
-    ``story_of`` gives the stories when they were clustered already (see ``group_claims``).
+    ``story_of`` gives the stories when they were clustered already (see ``group_claims``);
+    ``shingles_of`` the wire shingles the store kept for articles.
     """
     from .compare import compare_referents
     from .group import group_claims
 
     # stored claims carry the previous run's grouping: start from none, so batches end as one run would
     claims = [with_fields(c, referent=None, referent_label=None, referent_status=None) for c in claims]
-    claims, referents = group_claims(mark_carriers(claims, articles), articles, domain=domain, story_of=story_of)
+    claims = mark_carriers(claims, articles, shingles_of)
+    claims, referents = group_claims(claims, articles, domain=domain, story_of=story_of)
     referents = [dataclasses.replace(r, claims=tuple(independent(r.claims))) for r in referents]
     comparisons = compare_referents(referents, domain=domain)
     status = {c.referent.id: c.status for c in comparisons}
@@ -242,8 +245,13 @@ def run(
             whole = bool(fingerprint) or previous is None or previous["pipeline_version"] != version
             if whole:
                 stored_articles = store.load_articles()
+                kept = {name: unpack(packed) for name, packed in store.packed_shingles().items() if packed}
                 claims, comparisons = compare_all(
-                    stored_articles, store.load_claims(counts_only=True), domain=domain, story_of=story_of
+                    stored_articles,
+                    store.load_claims(counts_only=True),
+                    domain=domain,
+                    story_of=story_of,
+                    shingles_of=kept,
                 )
                 replaced = None
             else:

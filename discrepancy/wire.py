@@ -75,9 +75,14 @@ def carriers(claim: Claim, index: Mapping[int, set[str]]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def mark_carriers(claims: Sequence[Claim], articles: Sequence[Article]) -> list[Claim]:
-    """Every claim with ``carried_by`` set to the other articles holding its whole sentence, sorted."""
-    index = shingle_index({article.name: article_shingles(article) for article in articles})
+def mark_carriers(
+    claims: Sequence[Claim], articles: Sequence[Article], stored: Mapping[str, Iterable[int]] | None = None
+) -> list[Claim]:
+    """Every claim with ``carried_by`` set to the other articles holding its whole sentence, sorted.
+
+    ``stored`` holds the shingles the store kept for articles, which need not be hashed again."""
+    stored = stored or {}
+    index = shingle_index({a.name: stored.get(a.name) or article_shingles(a) for a in articles})
     marked = []
     for claim in claims:
         carried_by = carriers(claim, index)
