@@ -349,6 +349,8 @@ def _is_speaker(subject: Token) -> bool:
         return True  # an acronym: "warns UNICEF"
     if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in entities_in(phrase)):
         return True
+    if subject.text[:1].isupper() and subject.is_alpha and not subject.is_sent_start:
+        return True  # a name the tagger took for an adjective: '"...," Okonkwo told reporters'
     return lemma(subject).lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
 
 
@@ -432,7 +434,7 @@ class _Attributor:
         before = self.parsed.text[: subject.idx]
         noun = re.escape(subject.text)
         patterns = (
-            rf"\b[Aa]n?\s+((?:[\w.'’-]+\s+){{1,3}}{noun})\b",  # "a D.C. official"
+            rf"\b(?:[Aa]n?|[Tt]he)\s+((?:[\w.'’-]+\s+){{1,3}}{noun})\b",  # "a D.C. official", "the interior ministry"
             rf"\b[Aa]n?\s+({noun}\s+of\s+(?:[\w'’-]+\s+){{0,3}}[\w'’-]+)",  # "a team of British crowd scientists"
         )
         found = [m for pattern in patterns for m in re.finditer(pattern, before)]

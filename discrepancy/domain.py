@@ -31,14 +31,26 @@ class Domain:
     actor_aliases: dict[str, str]  # lower-case alias -> canonical actor
     place_aliases: dict[str, str]  # lower-case alias -> canonical place
     place_parent: dict[str, str]  # place -> the place it lies in
+    gazetteer: dict[str, str]  # lower-case name of a region or town of the world -> canonical place
     outlet_country: dict[str, str]  # lower-case outlet name or web domain -> country
     domain_country: dict[str, str]  # ending of a country's web domains (".in") -> country
     fingerprint: str  # hash of the files: part of the pipeline version
 
+    @functools.cached_property
+    def place_names(self) -> dict[str, tuple[str, ...]]:
+        """Canonical place -> every name it goes by (built on first use: the gazetteer is large)."""
+        names: dict[str, list[str]] = {}
+        for table in (self.place_aliases, self.gazetteer):
+            for alias, place in table.items():
+                names.setdefault(place, [place]).append(alias)
+        return {place: tuple(dict.fromkeys(aliases)) for place, aliases in names.items()}
+
     def place_ancestors(self, place: str) -> list[str]:
         chain: list[str] = []
-        while place in self.place_parent and place not in chain:
+        while place in self.place_parent:
             place = self.place_parent[place]
+            if place in chain:
+                break  # a loop in the files: "A in B", "B in A"
             chain.append(place)
         return chain
 
@@ -87,6 +99,60 @@ def _alternation(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
+GAZETTEER = "gazetteer.tsv"
+
+
+def _read_gazetteer(directory: Path) -> tuple[list[list[str]], bytes]:
+    """Rows of name, kind, country, aliases, people; an absent file is an empty gazetteer."""
+    path = directory / GAZETTEER
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return [], b""
+    rows = []
+    for number, line in enumerate(raw.decode("utf-8").splitlines(), 1):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 5:
+            raise ConfigError(f"{path}:{number}: expected 5 tab-separated fields, found {len(fields)}")
+        rows.append(fields)
+    return rows, raw
+
+
+def _add_gazetteer(
+    rows: list[list[str]],
+    actor_aliases: dict[str, str],
+    place_aliases: dict[str, str],
+    place_parent: dict[str, str],
+) -> dict[str, str]:
+    """Countries join the actors and places; regions and towns go into the returned lookup.
+
+    A name the desk's own files know keeps their meaning ("United States" stays "US")."""
+    country_of: dict[str, str] = {}
+    for name, kind, _inside, aliases, people in rows:
+        if kind != "country":
+            continue
+        names = [name, *filter(None, aliases.split("|"))]
+        known = [place_aliases.get(n.lower()) or actor_aliases.get(n.lower()) for n in names]
+        canonical = country_of[name] = next(filter(None, known), name)
+        for alias in names:
+            place_aliases.setdefault(alias.lower(), canonical)
+        for alias in [*names, *filter(None, people.split("|"))]:
+            actor_aliases.setdefault(alias.lower(), canonical)
+    gazetteer: dict[str, str] = {}
+    for name, kind, inside, aliases, _people in rows:
+        names = [name, *filter(None, aliases.split("|"))]
+        if kind == "country" or name.lower() in place_aliases:
+            continue  # a town named as a country ("Kuwait") or as a place the desk lists is that place
+        for alias in names:
+            if alias.lower() not in place_aliases:
+                gazetteer.setdefault(alias.lower(), name)
+        if inside:
+            place_parent.setdefault(name, country_of.get(inside, inside))
+    return gazetteer
+
+
 @functools.lru_cache(maxsize=4)
 def load_domain(directory: Path) -> Domain:
     data: dict[str, object] = {}
@@ -130,6 +196,9 @@ def load_domain(directory: Path) -> Domain:
             place_aliases[str(alias).lower()] = place
         if spec.get("in"):
             place_parent[place] = spec["in"]
+    gazetteer_rows, raw = _read_gazetteer(directory)
+    digest.update(raw)
+    gazetteer = _add_gazetteer(gazetteer_rows, actor_aliases, place_aliases, place_parent)
     outlets: dict[str, dict[str, object]] = data["outlets"]  # type: ignore[assignment]
     outlet_country = {
         str(name).lower(): country for country, names in outlets.get("outlets", {}).items() for name in names or []
@@ -145,6 +214,7 @@ def load_domain(directory: Path) -> Domain:
         actor_aliases=actor_aliases,
         place_aliases=place_aliases,
         place_parent=place_parent,
+        gazetteer=gazetteer,
         outlet_country=outlet_country,
         domain_country=domain_country,
         fingerprint=digest.hexdigest()[:16],

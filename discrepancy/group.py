@@ -78,8 +78,10 @@ def _canonical_place(text: str, domain: Domain) -> str | None:
         return domain.place_aliases[stripped.lower()]
     if stripped.lower() in domain.actor_aliases:
         return domain.actor_aliases[stripped.lower()]
+    if stripped.lower() in domain.gazetteer:
+        return domain.gazetteer[stripped.lower()]
     stripped = re.sub(r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I)
-    return stripped or None
+    return domain.gazetteer.get(stripped.lower(), stripped) or None
 
 
 def _actor_of(noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
@@ -126,8 +128,27 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
     for alias in _aliases_in(phrase.text, domain.place_aliases):  # "Northern region" when the tagger missed it
         if alias not in found:
             found.append(alias)
+    if not found:
+        found.extend(_unlabelled_places(phrase, domain))
     # "Ruritania's Northern province" names one place: the larger one only locates the smaller
     return [p for p in found if not any(p in domain.place_ancestors(other) for other in found)]
+
+
+_DIVISIONS = {"province", "region", "state", "county", "district", "governorate", "oblast", "prefecture",
+              "city", "town", "village", "municipality"}  # fmt: skip
+
+
+def _unlabelled_places(phrase: Span, domain: Domain) -> list[str]:
+    """A division the tagger did not take for a place, even for a person: "Al Qadr province"."""
+    found: list[str] = []
+    for division in phrase:
+        names = [t for t in division.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < division.i]
+        if division.lower_ in _DIVISIONS and names and names[-1].i == division.i - 1:
+            name = phrase.doc[names[0].left_edge.i : division.i].text
+            place = _canonical_place(name, domain)
+            if place and place not in found:
+                found.append(place)
+    return found
 
 
 _PARTIAL = {"mostly", "mainly", "largely", "primarily", "partly", "chiefly"}
@@ -145,6 +166,9 @@ def _prep_places(holder: Token, domain: Domain) -> list[list[str]]:
             if pobj.dep_ != "pobj":
                 continue
             places.append(_place_in(pobj.doc[pobj.left_edge.i : pobj.i + 1], domain))
+            if pobj.lower_ in _DIVISIONS:  # "in the eastern city of Westport"
+                named = [o for p in pobj.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+                places.extend(_place_in(o.doc[o.left_edge.i : o.i + 1], domain) for o in named)
             places.extend(_place_in(c.doc[c.i : c.i + 1], domain) for c in pobj.children if c.dep_ == "conj")
     return places
 
@@ -176,6 +200,8 @@ def _places(number: Token, noun: Token | None, clause: list[Token], domain: Doma
         }
         if len(named) > 1:
             groups.append(sorted(named))
+    if verb.dep_ == "relcl" and any(c.lower_ == "where" for c in verb.children):  # "Westshire, where 93 died"
+        groups.append(_place_in(verb.doc[verb.head.left_edge.i : verb.head.i + 1], domain))
     places = [p for group in groups for p in group]
     sentence = sentence_of(number)
     first = sentence[0] if sentence[0].lower_ == "in" else None
@@ -579,7 +605,7 @@ def date_from_story(
 
 def mention_pattern(place: str, domain: Domain) -> str:
     """A pattern for the place under any of its names (counted case-insensitively, as every text pattern here)."""
-    names = [place] + [alias for alias, canonical in domain.place_aliases.items() if canonical == place]
+    names = domain.place_names.get(place, (place,))
     return r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b"
 
 

@@ -119,6 +119,24 @@ SPEAKERS = [
         "officials",
         "2023-02-07",
     ),
+    # a name the tagger takes for an adjective, completed from the title earlier in the article
+    (
+        "Prime Minister Aziz Akhannouch chaired a meeting on Monday.\n"
+        '"More than 2,500 people have died," Akhannouch told reporters.',
+        "2023-09-11",
+        "2,500",
+        "Aziz Akhannouch",
+        "2023-09-11",
+    ),
+    # "the ministry" is the ministry the article named before
+    (
+        "The toll rose to 2,012 on Sunday, the Moroccan interior ministry said.\n"
+        "Most of the deaths were in Al Haouz province, where 1,293 people were killed, the ministry said.",
+        "2023-09-10",
+        "1,293",
+        "Moroccan interior ministry",
+        "2023-09-10",
+    ),
     # the outlet's own claim, dated by publication (C-articles)
     (
         "By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",
@@ -173,6 +191,12 @@ SIDES = [
 @pytest.mark.parametrize(("text", "published", "surface", "side"), SIDES)
 def test_side(text: str, published: str, surface: str, side: str, domain: Domain) -> None:
     assert _claim(text, published, surface, domain).side == side
+
+
+def test_a_country_named_only_in_the_gazetteer_is_a_side(domain: Domain) -> None:
+    # data/domain/gazetteer.tsv, not actors.yaml, knows that Moroccans are of Morocco
+    text = "More than 2,000 people have died, the Moroccan interior ministry said."
+    assert _claim(text, "2023-09-10", "2,000", domain).side == "Morocco"
 
 
 # (text, surface, side): a body that is no country speaks for itself; a person for the place in their title

