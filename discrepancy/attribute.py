@@ -354,6 +354,12 @@ def _is_speaker(subject: Token) -> bool:
     return lemma(subject).lower() in SPEAKER_NOUNS or subject.pos_ == "PROPN"
 
 
+def _says(verb: Token, subject: Token) -> bool:
+    """Whoever says or tells is a speaker: "the coastguard said", "survivors told the agency"."""
+    is_noun = subject.pos_ == "NOUN" and lemma(subject).lower() not in INANIMATE_SUBJECTS
+    return is_noun and lemma(verb).lower() in {"say", "tell"} and not any(t.like_num for t in _phrase(subject))
+
+
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
         if lemma(child) in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
@@ -372,7 +378,7 @@ def _subject(verb: Token) -> Token | None:
         return after
     for child in verb.children:
         if child.dep_ == "nsubj":  # a passive subject ("Clinton was estimated to ...") is not the speaker
-            return child if _is_speaker(child) else None
+            return child if _is_speaker(child) or _says(verb, child) else None
     if verb.dep_ == "acl":  # "reports by the Associated Press stating ..."
         for prep in verb.head.children:
             if prep.dep_ == "prep" and prep.lower_ == "by":

@@ -309,13 +309,18 @@ def _front_matter(text: str, *, path: Path) -> tuple[dict[str, str], int]:
     end = _FRONT_MATTER_END.search(text, len(first_line) + 1)
     if end is None:
         raise _error(path, "malformed front matter: no closing '---' line after the opening one on line 1")
+    block = text[len(first_line) + 1 : end.start()]
     try:
-        raw = yaml.safe_load(text[len(first_line) + 1 : end.start()])
+        raw = yaml.safe_load(block)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2023-02-30
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""  # +1 for 1-based, +1 for the '---'
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise _error(path, f"malformed front matter: {problem}{where}") from None
+        problem = f"malformed front matter: {getattr(exc, 'problem', None) or str(exc)}{where}"
+        raw = _plain_lines(block)
+        if raw is None:
+            raise _error(path, problem) from None
+        # "title: Floods: the toll rises" is no valid YAML, but a desk means what it wrote
+        logger.warning("%s: %s; read each 'key: value' line as plain text", path, problem)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -329,6 +334,15 @@ def _front_matter(text: str, *, path: Path) -> tuple[dict[str, str], int]:
         meta["published"] = _published(raw["published"], path=path)
     body_start = min(end.end() + 1, len(text))
     return meta, body_start
+
+
+def _plain_lines(block: str) -> dict[str, str] | None:
+    """Front matter read line by line, the value being everything after the first colon; None if not such lines."""
+    lines = [line for line in block.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    matches = [re.fullmatch(r"([A-Za-z_][\w-]*):\s*(.*?)\s*", line) for line in lines]
+    if not matches or None in matches:
+        return None
+    return {m[1]: m[2].strip("'\"") for m in matches if m is not None}
 
 
 def _published(value: object, *, path: Path) -> str:

@@ -137,6 +137,15 @@ SPEAKERS = [
         "Moroccan interior ministry",
         "2023-09-10",
     ),
+    # whoever says or tells speaks, though no list names "coastguard" or "survivors"
+    ("A total of 104 people were rescued, the coastguard said.", "2023-06-16", "104", "coastguard", "2023-06-16"),
+    (
+        "Survivors told the UN refugee agency that as many as 750 people had been on board.",
+        "2023-06-16",
+        "750",
+        "Survivors",
+        "2023-06-16",
+    ),
     # the outlet's own claim, dated by publication (C-articles)
     (
         "By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",

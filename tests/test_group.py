@@ -85,6 +85,8 @@ SCOPES = [
      "11,300", "dead", None, "Darnah"),
     ("Most of the deaths were in Al Haouz province, where 1,293 people were killed, the ministry said.", "1,293",
      "dead", None, "Al Haouz"),
+    # children are counted apart from people: "100 children" is no estimate of a boat's 750 people
+    ('"We believe there were around 100 children in the hold," an aid worker said.', "100", "child", None, None),
     # those who march are the march's attendance, and "worldwide" is a place
     ("Organizers estimated 3 million people would march worldwide.", "3 million", "attending", None, "World"),
 ]  # fmt: skip

@@ -310,10 +310,7 @@ def test_a_file_without_numbers_reads_fine():
         ("empty.txt", "empty file"),
         ("whitespace.txt", "empty file"),
         ("binary.txt", "binary file, not an article"),
-        (
-            "malformed_front_matter.md",
-            "malformed front matter: mapping values are not allowed here at line 3",
-        ),
+        ("front_matter_not_lines.md", "malformed front matter: could not find expected ':' at line 4"),
         ("unclosed_front_matter.md", "malformed front matter: no closing '---' line"),
     ],
 )
@@ -324,6 +321,15 @@ def test_bad_files_raise_one_line_errors(name, problem):
     message = str(caught.value)
     assert message.startswith(f"{path}: {problem}")
     assert "\n" not in message
+
+
+def test_front_matter_that_is_no_yaml_is_read_line_by_line_with_a_warning(caplog):
+    path = FIXTURES / "malformed_front_matter.md"  # "outlet: Geo: News: Pakistan"
+    article = read_article(path, config=CONFIG)
+    assert (article.outlet, article.published) == ("Geo: News: Pakistan", "2023-08-10")
+    assert article.text[article.body_start :].startswith("Officials in Hawaii's Maui County said")
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith(f"{path}: malformed front matter: mapping values are not allowed here at line 3;")
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
