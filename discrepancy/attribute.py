@@ -778,6 +778,8 @@ def _attaches_to(token: Token, anchors: set[int], *, direct: bool = False) -> bo
     while node.head.i != node.i:
         if node.dep_ in {"relcl", "acl"}:
             return False
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" for c in node.children):
+            return False  # "after a boat capsized on Wednesday" dates the capsizing
         node = node.head
         if node.i in anchors:
             return True

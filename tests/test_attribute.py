@@ -137,6 +137,15 @@ SPEAKERS = [
         "Moroccan interior ministry",
         "2023-09-10",
     ),
+    # a date in an "after ..." clause dates that event, not the statement
+    (
+        "Coastguard officials say 78 bodies have been recovered after a fishing boat capsized off the coast on "
+        "Wednesday.",
+        "2023-06-16",
+        "78",
+        "Coastguard officials",
+        "2023-06-16",
+    ),
     # whoever says or tells speaks, though no list names "coastguard" or "survivors"
     ("A total of 104 people were rescued, the coastguard said.", "2023-06-16", "104", "coastguard", "2023-06-16"),
     (
