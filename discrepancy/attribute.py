@@ -79,12 +79,22 @@ def _phrase(token: Token) -> Span:
             start = min(start, child.left_edge.i)
     end = token.i + 1
     for child in token.rights:
-        if child.dep_ in {"compound", "flat"}:
+        if child.dep_ in {"compound", "flat"} or _continues_name(token, child):
             end = max(end, child.right_edge.i + 1)
     entity = _entity_phrase(token)
     if entity is not None:
         start, end = min(start, entity.start), max(end, entity.end)
     return doc[start:end]
+
+
+def _continues_name(token: Token, child: Token) -> bool:
+    """ "Medics Without Borders", "Ministry of Health": a capitalised preposition phrase is part of a body's name."""
+    if child.dep_ != "prep" or not token.text[:1].isupper() or token.ent_type_ == "PERSON":
+        return False
+    if child.lower_ in {"in", "at", "from", "near", "across", "inside"}:
+        return False  # "Police in Westshire" are the police of a place, not a name
+    words = list(child.subtree)[1:]
+    return bool(words) and all(w.text[:1].isupper() or w.lower_ in {"of", "for", "and", "the"} for w in words)
 
 
 def _strip_phrase(text: str) -> str:

@@ -49,6 +49,10 @@ _STAMP = re.compile(rf"(?i:(?:last\s+)?(?:updated|published|posted|modified)(?:\
 _BYLINE = re.compile(rf"[Bb]y\s+(?P<who>[^\d|]+?)[\s,|]+{_WHEN}(?i:[\s|]*\d{{1,3}}\s*min(?:ute)?s?\.?\s+read)?")
 _BYLINE_NAME = re.compile(r"[Bb]y\s+(?P<who>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,4})")
 _DATELINE = re.compile(rf"[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Z][\w.]*)*,?\s+(?P<date>{_DATE})\s*(?:\([^)]*\))?\s*[-–—−]")
+# "NAIROBI, Ruritania (AP) — ": where the story was filed, kept out of the parse so it is no one's subject
+_PLACE_DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*(?:,\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)*\s*(?:\([^)]*\))?\s*[-–—−]+\s"
+)
 _DESK = re.compile(r"(?P<outlet>.+?)\s+(?i:news\s+desk|desk|staff|newsroom|editorial\s+(?:team|board|staff))")
 _VIA_ALONE = re.compile(r"\(\s*(?P<via>[A-Za-z][\w .&'-]{0,40}?)\s*\)")
 _VIA_LEAD = re.compile(r"(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][\w.'-]*)*\s+)?\((?P<via>[A-Za-z][\w .&'-]{0,40}?)\)\s*[-–—−]\s")
@@ -437,6 +441,9 @@ def _scan(text: str, body_start: int, *, furniture: _Furniture) -> _Found:
             found.excluded.extend(m.span() for m in furniture.spans.finditer(text, start, end))
         if number < HEAD_LINES and (dateline := _DATELINE.match(line)):
             found.dates.append(_iso_date(dateline["date"]) or "")
+        first = text.find(line[:1], max(start, skip_to), end)  # where the line's text begins
+        if number < HEAD_LINES and (filed := _PLACE_DATELINE.match(text, first, end)):
+            found.excluded.append(filed.span())
         if found.via is None and (lead := _VIA_LEAD.match(line)):
             found.via = _agency(lead["via"])
         if found.title is None and titles_seen < TITLE_LINES:

@@ -155,6 +155,14 @@ SPEAKERS = [
         "Survivors",
         "2023-06-16",
     ),
+    # a capitalised "Without ..." is part of a body's name
+    (
+        "Doctors Without Borders said its clinics had treated about 900 patients in the past two weeks.",
+        "2024-07-12",
+        "900",
+        "Doctors Without Borders",
+        "2024-07-12",
+    ),
     # the outlet's own claim, dated by publication (C-articles)
     (
         "By comparison, about 160,000 people were in the same area in the hour before Trump’s swearing-in.",

@@ -85,6 +85,9 @@ SCOPES = [
      "11,300", "dead", None, "Darnah"),
     ("Most of the deaths were in Al Haouz province, where 1,293 people were killed, the ministry said.", "1,293",
      "dead", None, "Al Haouz"),
+    # those an outbreak sickened are counted apart from those it killed
+    ("Officials said the outbreak has killed at least 78 people and sickened more than 2,400 since last month.",
+     "2,400", "infected", None, None),
     # children are counted apart from people: "100 children" is no estimate of a boat's 750 people
     ('"We believe there were around 100 children in the hold," an aid worker said.', "100", "child", None, None),
     # those who march are the march's attendance, and "worldwide" is a place

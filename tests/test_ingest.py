@@ -332,6 +332,25 @@ def test_front_matter_that_is_no_yaml_is_read_line_by_line_with_a_warning(caplog
     assert warning.startswith(f"{path}: malformed front matter: mapping values are not allowed here at line 3;")
 
 
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        (
+            "NAIROBI, Kenya (AP) — Health officials in Sudan said Thursday that 78 people died.",
+            "NAIROBI, Kenya (AP) — ",
+        ),
+        ("MAUI, Hawaii − The number of fatalities is officially at 53.", "MAUI, Hawaii − "),
+        ("USA: 8000 North Koreans on the Ukrainian border", None),  # a headline's source, not a dateline
+        ("UN officials — who declined to be named — said 300 people died.", None),
+    ],
+)
+def test_a_dateline_is_kept_out_of_the_analysed_text(tmp_path, line, dateline):
+    path = tmp_path / "article.txt"
+    path.write_text(f"Headline of the story\n\n{line}\n", encoding="utf-8")
+    excluded = _excluded_text(read_article(path, config=CONFIG))
+    assert excluded == ([dateline] if dateline else [])
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
