@@ -81,6 +81,7 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|since|of|year|by|until|from|before|after|dur
 _MULTIPLIER_AFTER = re.compile(r"^\s*(?:-\s*)?(?:times|fold|to-\d|per\b|x\b)", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^(?:-|\s)(?:years?|months?)(?:-|\s)old\b|^\s*years?\s+of\s+age", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+_RATIO_BEFORE = re.compile(r"(?:^|\s)(?P<part>\d[\d,]*|[a-z]+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", re.IGNORECASE)
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
 
@@ -309,6 +310,9 @@ def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Ki
     if _MULTIPLIER_AFTER.match(after):
         return Kind.OTHER
     value = span.value
+    ratio = _RATIO_BEFORE.search(before)
+    if ratio and value is not None and (number_value(ratio["part"]) or value) < value:
+        return Kind.PERCENT  # "one in five trains", "three out of 10 voters": a share, not a count
     small_integer = value is not None and value == int(value) and value <= 31 and not span.vague
     if small_integer and (_DATE_BEFORE.search(before) or _DATE_AFTER.match(after)):
         return Kind.DATE

@@ -76,10 +76,10 @@ def _canonical_place(text: str, domain: Domain) -> str | None:
     stripped = re.sub(r"['’]s$", "", stripped)
     if stripped.lower() in domain.place_aliases:
         return domain.place_aliases[stripped.lower()]
+    if stripped.lower() in domain.gazetteer:  # "Westport" is a town, though its government speaks for the country
+        return domain.gazetteer[stripped.lower()]
     if stripped.lower() in domain.actor_aliases:
         return domain.actor_aliases[stripped.lower()]
-    if stripped.lower() in domain.gazetteer:
-        return domain.gazetteer[stripped.lower()]
     stripped = re.sub(r"\s+(?:oblast|region|province|county|state|district|governorate)$", "", stripped, flags=re.I)
     return domain.gazetteer.get(stripped.lower(), stripped) or None
 
@@ -120,7 +120,8 @@ def _place_in(phrase: Span, domain: Domain) -> list[str]:
     """Places a phrase names, from data/domain aliases or place entities ("eastern Ruritania" -> Ruritania)."""
     found: list[str] = []
     for ent in entities_in(phrase):
-        if ent.label_ in _PLACE_LABELS:
+        # the tagger takes some towns for organisations: "protests in Westport drew ..."
+        if ent.label_ in _PLACE_LABELS or (ent.label_ == "ORG" and ent.text.lower() in domain.gazetteer):
             text = phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text
             place = _canonical_place(text, domain)
             if place and place not in found:
@@ -635,6 +636,8 @@ def home_from_counts(places: set[str], domain: Domain, *, count: Callable[[str],
     """``home_place`` from ``count``: how often a pattern occurs over the story's texts."""
     if not places:
         return None
+    # "in Lyon" and "in Nantes" in a story about France: the country is a candidate too
+    places = set(places) | {a for p in places for a in domain.place_ancestors(p)}
     mentions = {p: count(mention_pattern(p, domain)) for p in places}
     ranked = sorted(places, key=lambda p: (-mentions[p], len(domain.place_ancestors(p)), p))
     ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]

@@ -346,7 +346,15 @@ NOT_COUNTS = [
         "70",
         Kind.AGE,
     ),
+    # a share, not a count
+    ("He expected severe disruption, with only one in five high-speed trains running.", "five", Kind.PERCENT),
+    ("Three out of 10 voters stayed at home.", "10", Kind.PERCENT),
 ]
+
+
+def test_a_count_followed_by_in_and_a_smaller_number_is_still_a_count(domain: Domain) -> None:
+    claims = _claims("The flood killed 300 in two days and displaced 1,200 in 14 villages.", domain)
+    assert [c.surface for c in claims if c.kind is Kind.COUNT] == ["300", "1,200", "14"]
 
 
 @pytest.mark.parametrize(("sentence", "surface", "kind"), NOT_COUNTS)

@@ -222,3 +222,16 @@ def test_a_malformed_gazetteer_line_names_its_file_and_line(tmp_path) -> None:
     (tmp_path / "gazetteer.tsv").write_text("# header\nWestport\ttown\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"gazetteer.tsv:2: expected 5 tab-separated fields, found 2"):
         load_domain(tmp_path)
+
+
+def test_a_story_told_town_by_town_is_about_their_country(domain: Domain) -> None:
+    # the gazetteer puts both towns in France: unplaced counts are France's, the towns' stay theirs
+    text = (
+        "More than 1.28 million people took part in protests across France on Tuesday, the interior ministry said.\n"
+        "In Paris, police counted 81,000 marchers.\n"
+        "Protests in Marseille drew 30,000 people, according to police."
+    )
+    article = _article("f.txt", text, "2023-03-08")
+    updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
+    places = {c.surface: c.referent_label.split(" in ")[-1].split(",")[0] for c in updated}
+    assert places == {"1.28 million": "France", "81,000": "Paris", "30,000": "Marseille"}
