@@ -85,6 +85,9 @@ SCOPES = [
      "11,300", "dead", None, "Darnah"),
     ("Most of the deaths were in Al Haouz province, where 1,293 people were killed, the ministry said.", "1,293",
      "dead", None, "Al Haouz"),
+    # marchers, and the people a protest drew, attend it; a capital is a town, not its country
+    ("In Paris, police counted 81,000 marchers.", "81,000", "attending", None, "Paris"),
+    ("Protests in Marseille drew 30,000 people, according to police.", "30,000", "attending", None, "Marseille"),
     # those an outbreak sickened are counted apart from those it killed
     ("Officials said the outbreak has killed at least 78 people and sickened more than 2,400 since last month.",
      "2,400", "infected", None, None),
