@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Span, Token
@@ -423,6 +424,21 @@ class _Attributor:
         self.next_sentence = 0  # sentences before this index have been read for speakers
         self.attributed: dict[int, Attribution] = {}  # sentence start -> attribution of its last count
 
+    @functools.cached_property
+    def home_country(self) -> str | None:
+        """The country the article names most, towns and peoples included, if it clearly leads."""
+        domain = self.people.domain
+        named = Counter(
+            domain.country_of(_strip_phrase(e.text))
+            for e in entities_in(self.parsed.doc)
+            if e.label_ in {"GPE", "NORP", "LOC"}
+        )
+        named.pop(None, None)
+        ranked = named.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
+            return None
+        return ranked[0][0]
+
     def _resolve(self, subject: Token, verb: Token | None) -> tuple[str, str | None, str | None] | None:
         """A subject as a speaker; "he"/"she" is the last named person, "it"/"they" the last named source."""
         if subject.lower_ in PRONOUNS:
@@ -654,11 +670,14 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         # "the previous toll of 115" was said at an earlier, undated time: no fallback to publication
         claim_date = None if claim_date == UNDATED else claim_date or fallback
         relay = _relay(claim.sentence)
+        side = attribution.side
+        if side is None and attribution.speaker and _UNNAMED_STATE.fullmatch(attribution.speaker):
+            side = attributor.home_country  # "the interior ministry said": the ministry of where this happens
         yield dataclasses.replace(
             claim,
             speaker=attribution.speaker,
             speaker_org=attribution.speaker_org,
-            side=attribution.side,
+            side=side,
             via=relay if relay and relay != attribution.speaker else attribution.via,
             claim_date=claim_date,
             published=article.published,
@@ -667,6 +686,10 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
 
 
 UNDATED = "undated"
+# a national body that the text does not say whose it is ("officials" and "police" may be local ones)
+_UNNAMED_STATE = re.compile(
+    r"(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:ministry|government|coastguard|coast guard|army|military|armed forces)"
+)
 _COMPARISON = re.compile(r"\s*(?:by|in) comparison\b", re.IGNORECASE)
 # an embedded post's signature: "— City Transit (@citytransit) March 3, 2024"
 _SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30})\)\s+((?:[A-Z][a-z]+)\.? \d{1,2}, \d{4})")

@@ -54,6 +54,16 @@ class Domain:
             chain.append(place)
         return chain
 
+    def country_of(self, name: str) -> str | None:
+        """The country a place, town or people lies in or belongs to ("Westport" -> Ruritania), if known."""
+        lowered = name.lower()
+        place = self.place_aliases.get(lowered) or self.gazetteer.get(lowered) or self.actor_aliases.get(lowered)
+        if place is None:
+            return None
+        ancestors = self.place_ancestors(place)
+        country = ancestors[-1] if ancestors else place
+        return country if country.lower() in self.place_aliases and country.lower() in self.actor_aliases else None
+
     def country_of_outlet(self, outlet: str | None, url: str | None = None) -> str | None:
         """The country an outlet publishes from: by its name, its web domain, or its domain's country ending."""
         if outlet and outlet.lower() in self.outlet_country:

@@ -641,7 +641,8 @@ def home_from_counts(places: set[str], domain: Domain, *, count: Callable[[str],
     mentions = {p: count(mention_pattern(p, domain)) for p in places}
     ranked = sorted(places, key=lambda p: (-mentions[p], len(domain.place_ancestors(p)), p))
     ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]
-    if len(ranked) > 1 and count(together_pattern(ranked[0], ranked[1])):
+    inside = len(ranked) > 1 and ranked[0] in domain.place_ancestors(ranked[1])  # "WESTPORT, Ruritania —"
+    if len(ranked) > 1 and not inside and count(together_pattern(ranked[0], ranked[1])):
         return None
     return ranked[0]
 

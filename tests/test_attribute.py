@@ -225,6 +225,18 @@ def test_a_country_named_only_in_the_gazetteer_is_a_side(domain: Domain) -> None
     assert _claim(text, "2023-09-10", "2,000", domain).side == "Morocco"
 
 
+def test_a_ministry_of_no_named_country_is_of_the_country_the_article_is_about(domain: Domain) -> None:
+    text = (
+        "The cholera outbreak in Sudan has killed 78 people, Sudanese doctors said.\n"
+        "The outbreak is concentrated in Kassala state, where 1,200 cases have been recorded, the health ministry "
+        "said.\nNeighbouring Chad reported no cases."
+    )
+    assert _claim(text, "2024-07-12", "1,200", domain).side == "Sudan"
+    # police and officials may be a town's own: they get no country the text does not give
+    text = "Officials said 850 people remain missing in Westport, Sudan, a town in Sudan's east."
+    assert _claim(text, "2024-07-12", "850", domain).side is None
+
+
 # (text, surface, side): a body that is no country speaks for itself; a person for the place in their title
 BODY_SIDES = [
     ("Maui County said Thursday night that 1,732 people originally reported as unaccounted for have been found safe.",

@@ -238,3 +238,15 @@ def test_a_story_told_town_by_town_is_about_their_country(domain: Domain) -> Non
     updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
     places = {c.surface: c.referent_label.split(" in ")[-1].split(",")[0] for c in updated}
     assert places == {"1.28 million": "France", "81,000": "Paris", "30,000": "Marseille"}
+
+
+def test_a_dateline_naming_the_town_with_its_country_does_not_split_the_story(domain: Domain) -> None:
+    text = (
+        "MARRAKECH, Morocco — The death toll from Morocco's earthquake rose to 2,012 on Sunday, the interior "
+        "ministry said.\nThe Red Crescent said 300,000 people had been affected in Marrakech.\n"
+        "Moroccan authorities said on Saturday that 820 people had been killed in Morocco."
+    )
+    article = _article("m.txt", text, "2023-09-10")
+    updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
+    label = {c.surface: c.referent_label for c in updated}
+    assert label["2,012"] == label["820"] == "People (dead) in Morocco"
