@@ -227,26 +227,30 @@ def test_a_malformed_gazetteer_line_names_its_file_and_line(tmp_path) -> None:
         load_domain(tmp_path)
 
 
-def test_a_story_told_town_by_town_is_about_their_country(domain: Domain) -> None:
+HOME_PLACES = [
     # the gazetteer puts both towns in France: unplaced counts are France's, the towns' stay theirs
-    text = (
+    (
         "More than 1.28 million people took part in protests across France on Tuesday, the interior ministry said.\n"
-        "In Paris, police counted 81,000 marchers.\n"
-        "Protests in Marseille drew 30,000 people, according to police."
-    )
-    article = _article("f.txt", text, "2023-03-08")
-    updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
-    places = {c.surface: c.referent_label.split(" in ")[-1].split(",")[0] for c in updated}
-    assert places == {"1.28 million": "France", "81,000": "Paris", "30,000": "Marseille"}
-
-
-def test_a_dateline_naming_the_town_with_its_country_does_not_split_the_story(domain: Domain) -> None:
-    text = (
+        "In Paris, police counted 81,000 marchers.\nProtests in Marseille drew 30,000 people, according to police.",
+        {
+            "1.28 million": "People (attending) in France, march",
+            "81,000": "Marchers (attending) in Paris, march",
+            "30,000": "People (attending) in Marseille, march",
+        },
+    ),
+    # a dateline naming the town with its country does not split the story's home
+    (
         "MARRAKECH, Morocco — The death toll from Morocco's earthquake rose to 2,012 on Sunday, the interior "
         "ministry said.\nThe Red Crescent said 300,000 people had been affected in Marrakech.\n"
-        "Moroccan authorities said on Saturday that 820 people had been killed in Morocco."
-    )
-    article = _article("m.txt", text, "2023-09-10")
+        "Moroccan authorities said on Saturday that 820 people had been killed in Morocco.",
+        {"2,012": "People (dead) in Morocco", "820": "People (dead) in Morocco"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "labels"), HOME_PLACES)
+def test_unplaced_counts_take_the_place_the_story_is_about(text: str, labels: dict[str, str], domain: Domain):
+    article = _article("h.txt", text, "2023-03-08")
     updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
-    label = {c.surface: c.referent_label for c in updated}
-    assert label["2,012"] == label["820"] == "People (dead) in Morocco"
+    found = {c.surface: c.referent_label for c in updated if c.kind is Kind.COUNT}
+    assert {surface: found[surface] for surface in labels} == labels
