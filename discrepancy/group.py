@@ -116,12 +116,18 @@ def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
     return found
 
 
+def _town_taken_for_organisation(ent: Span, domain: Domain) -> bool:
+    """ "Protests in Westport drew ...": an organisation by the tagger, a town by its own name.
+
+    Only a town's own name counts: its other spellings may be a body's name ("Hamas" is a spelling of Hamm)."""
+    return ent.label_ == "ORG" and domain.gazetteer.get(ent.text.lower(), "").lower() == ent.text.lower()
+
+
 def _place_in(phrase: Span, domain: Domain) -> list[str]:
     """Places a phrase names, from data/domain aliases or place entities ("eastern Ruritania" -> Ruritania)."""
     found: list[str] = []
     for ent in entities_in(phrase):
-        # the tagger takes some towns for organisations: "protests in Westport drew ..."
-        if ent.label_ in _PLACE_LABELS or (ent.label_ == "ORG" and ent.text.lower() in domain.gazetteer):
+        if ent.label_ in _PLACE_LABELS or _town_taken_for_organisation(ent, domain):
             text = phrase.doc[ent.start : phrase.end].text if ent.end == phrase.end else ent.text
             place = _canonical_place(text, domain)
             if place and place not in found:

@@ -91,6 +91,8 @@ SCOPES = [
     # those an outbreak sickened are counted apart from those it killed
     ("Officials said the outbreak has killed at least 78 people and sickened more than 2,400 since last month.",
      "2,400", "infected", None, None),
+    # a body whose name is a spelling of some town's is no place
+    ("Israel said that 1,300 Israelis had been killed in the Hamas attack.", "1,300", "dead", "Israel", "Israel"),
     # children are counted apart from people: "100 children" is no estimate of a boat's 750 people
     ('"We believe there were around 100 children in the hold," an aid worker said.', "100", "child", None, None),
     # those who march are the march's attendance, and "worldwide" is a place

@@ -13,6 +13,7 @@ pycountry for regions (provinces, states, counties).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -53,6 +54,12 @@ def clean(names: list[str], exclude: str = "") -> list[str]:
     return kept
 
 
+def is_spelling_of(alias: str, name: str) -> bool:
+    """Another spelling of the name ("Marrakech", "Derna"), not another language's name nor a lookalike word."""
+    similar = difflib.SequenceMatcher(None, alias.lower(), name.lower()).ratio() >= 0.7
+    return alias[0] == name[0] and similar
+
+
 def country_details() -> dict[str, dict]:
     """ISO alpha-2 code -> the countryinfo record (demonym, other spellings)."""
     directory = Path(countryinfo.__file__).parent / "data"
@@ -86,8 +93,7 @@ def main() -> None:
     for town in towns:
         names = clean([town["name"]])
         if names and town["countrycode"] in countries:
-            # spellings of the same name ("Marrakech", "Derna"), not other languages' names for the town
-            aliases = [a for a in clean(town["alternatenames"], exclude=names[0]) if a[0] == names[0][0]]
+            aliases = [a for a in clean(town["alternatenames"], exclude=names[0]) if is_spelling_of(a, names[0])]
             rows.append((names[0], "town", countries[town["countrycode"]]["name"], aliases, []))
     out = sys.stdout
     out.write(HEADER)
