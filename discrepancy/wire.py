@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,15 +26,21 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _shingle_hash(words: Sequence[str]) -> int:
-    # a stable 64-bit hash, so that an article's shingles can be kept in the store between runs
-    return int.from_bytes(hashlib.blake2b(" ".join(words).encode(), digest_size=8).digest(), "little", signed=True)
-
-
 def shingles(text: str) -> set[int]:
-    """The hashes of every run of SHINGLE_WORDS lower-case words of ``text``."""
-    words = _words(text)
-    return {_shingle_hash(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    """The hashes of every run of SHINGLE_WORDS lower-case words of ``text``.
+
+    Each is the first 8 bytes of the run's blake2b, read as a little-endian signed integer: stable
+    between runs, so that an article's shingles can be kept in the store."""
+    words = [word.encode() for word in _words(text)]
+    digests = b"".join(
+        hashlib.blake2b(b" ".join(words[i : i + SHINGLE_WORDS]), digest_size=8).digest()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    )
+    hashes = array("q")
+    hashes.frombytes(digests)  # all at once: int.from_bytes per shingle was a third of the time
+    if sys.byteorder == "big":
+        hashes.byteswap()
+    return set(hashes)
 
 
 def article_shingles(article: Article) -> set[int]:
