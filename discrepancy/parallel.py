@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .config import Config
 from .domain import Domain, load_domain
-from .nlp import ParsedArticle, load_nlp, masked_text
+from .nlp import ParsedArticle, load_nlp, masked_text, one_blas_thread
 from .skim import unparsed_spans
 from .store import anchor
 from .types import Article, Claim
@@ -69,13 +69,14 @@ def _analyse_batch(
 
     nlp = load_nlp(config.spacy_model)
     texts = (masked_text(a, also=unparsed_spans(a, domain=domain)) for a in articles)
-    for article, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
-        claims = claims_of(ParsedArticle(article, doc), domain=domain)
-        if not for_store:
-            yield Analysed(article, claims)
-            continue
-        anchors = [anchor(claim) for claim in claims]
-        yield Analysed(article, claims, pack(article_shingles(article)), anchors, dict(story_terms(article)))
+    with one_blas_thread():
+        for article, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+            claims = claims_of(ParsedArticle(article, doc), domain=domain)
+            if not for_store:
+                yield Analysed(article, claims)
+                continue
+            anchors = [anchor(claim) for claim in claims]
+            yield Analysed(article, claims, pack(article_shingles(article)), anchors, dict(story_terms(article)))
 
 
 _WORKER: dict[str, object] = {}
