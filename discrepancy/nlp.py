@@ -40,7 +40,7 @@ def load_nlp(model: str) -> Language:
     own patterns, and lemmas are computed on demand by ``lemma`` instead of for every token:
     together they were a fifth of the parsing time.
     """
-    nlp = spacy.load(model)
+    nlp = spacy.load(model, exclude=["senter"])  # disabled in the model: the parser finds sentences
     nlp.add_pipe("newline_sentences", before="parser")
     ruler_patterns = nlp.get_pipe("attribute_ruler").patterns if "attribute_ruler" in nlp.pipe_names else []
     if "attribute_ruler" in nlp.pipe_names:
