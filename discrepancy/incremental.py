@@ -116,9 +116,12 @@ def _changed_carriers(store: Store, fresh: set[str], *, replaced: set[str]) -> d
     carriers.update(_carriers_of(new_claims, packed))
     gained: dict[ClaimKey, set[str]] = defaultdict(set)
     stored: dict[ClaimKey, Claim] = {}
+    of_sentence: dict[str, set[int]] = {}  # relayed copies share their sentence: hashed once
     for name, shingles in held.items():
         for claim in store.claims_anchored(shingles):
-            if claim.article not in fresh and claim_shingles(claim) <= shingles:
+            if claim.sentence not in of_sentence:
+                of_sentence[claim.sentence] = claim_shingles(claim)
+            if claim.article not in fresh and of_sentence[claim.sentence] <= shingles:
                 gained[_key(claim)].add(name)
                 stored[_key(claim)] = claim
     for name in replaced:

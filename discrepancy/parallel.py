@@ -1,4 +1,4 @@
-"""Analyse many articles fast: spaCy's batched ``pipe`` in one process, or a pool of worker processes.
+"""Analyse many articles fast: spaCy's batched ``pipe`` in this process, or in a pool of worker processes.
 
 The result is the same either way and in the order given; only the speed differs.
 """
@@ -7,15 +7,31 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from .config import Config
 from .domain import Domain, load_domain
-from .nlp import ParsedArticle, load_nlp, masked_text
+from .nlp import ParsedArticle, load_nlp, masked_text, one_blas_thread
 from .skim import unparsed_spans
+from .store import anchor
 from .types import Article, Claim
+from .wire import article_shingles, pack
 
-BATCH_SIZE = 16  # articles per spaCy batch: bigger batches use the matrix routines better
-CHUNK_SIZE = 4  # articles handed to a worker at a time
+BATCH_SIZE = 16  # articles per spaCy batch, and per task of a worker: bigger batches use the matrix routines better
+# Fewer new articles than this are analysed in this process: workers would each load the spaCy
+# model again, which takes longer than parsing them here.
+FEW_ARTICLES = 2 * BATCH_SIZE
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """An article's claims, and what the store keeps beside them (computed where the article was parsed)."""
+
+    article: Article
+    claims: list[Claim]
+    shingles: bytes | None = None  # the article's packed wire shingles
+    anchors: list[int | None] | None = None  # each claim's anchor (``store.anchor``)
+    story_terms: dict[str, int] | None = None  # the words its story is recognised by
 
 
 def claims_of(parsed: ParsedArticle, *, domain: Domain) -> list[Claim]:
@@ -30,32 +46,54 @@ def claims_of(parsed: ParsedArticle, *, domain: Domain) -> list[Claim]:
 
 
 def analyse_many(
-    articles: Sequence[Article], *, config: Config, domain: Domain
-) -> Iterator[tuple[Article, list[Claim]]]:
-    """Each article with its claims, in the order given; ``config.jobs`` worker processes when above 1."""
-    if config.jobs > 1 and len(articles) > 1:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(config.jobs, initializer=_start_worker, initargs=(config,)) as pool:
-            yield from zip(articles, pool.imap(_analyse_in_worker, articles, chunksize=CHUNK_SIZE), strict=True)
+    articles: Sequence[Article], *, config: Config, domain: Domain, for_store: bool = False
+) -> Iterator[Analysed]:
+    """Each article analysed, in the order given; by ``config.jobs`` worker processes when above 1 and
+    the articles are not few. ``for_store``: with the shingles, anchors and story terms the store keeps."""
+    if config.jobs == 1 or len(articles) < FEW_ARTICLES:
+        yield from _analyse_batch(articles, config=config, domain=domain, for_store=for_store)
         return
+    batches = [articles[start : start + BATCH_SIZE] for start in range(0, len(articles), BATCH_SIZE)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(config.jobs, initializer=_start_worker, initargs=(config, for_store)) as pool:
+        for batch, results in zip(batches, pool.imap(_analyse_in_worker, batches), strict=True):
+            # the articles stay here: only what was found comes back from the worker
+            for article, fields in zip(batch, results, strict=True):
+                yield Analysed(article, *fields)
+
+
+def _analyse_batch(
+    articles: Sequence[Article], *, config: Config, domain: Domain, for_store: bool
+) -> Iterator[Analysed]:
+    from .group import story_terms
+
     nlp = load_nlp(config.spacy_model)
     texts = (masked_text(a, also=unparsed_spans(a, domain=domain)) for a in articles)
-    docs = nlp.pipe(texts, batch_size=BATCH_SIZE)
-    for article, doc in zip(articles, docs, strict=True):
-        yield article, claims_of(ParsedArticle(article, doc), domain=domain)
+    with one_blas_thread():
+        for article, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+            claims = claims_of(ParsedArticle(article, doc), domain=domain)
+            if not for_store:
+                yield Analysed(article, claims)
+                continue
+            anchors = [anchor(claim) for claim in claims]
+            yield Analysed(article, claims, pack(article_shingles(article)), anchors, dict(story_terms(article)))
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, for_store: bool) -> None:
     _WORKER["config"] = config
+    _WORKER["for_store"] = for_store
     _WORKER["domain"] = load_domain(config.domain_dir)
     load_nlp(config.spacy_model)
 
 
-def _analyse_in_worker(article: Article) -> list[Claim]:
+def _analyse_in_worker(articles: Sequence[Article]) -> list[tuple[object, ...]]:
     config: Config = _WORKER["config"]  # type: ignore[assignment]
     domain: Domain = _WORKER["domain"]  # type: ignore[assignment]
-    doc = load_nlp(config.spacy_model)(masked_text(article, also=unparsed_spans(article, domain=domain)))
-    return claims_of(ParsedArticle(article, doc), domain=domain)
+    for_store = bool(_WORKER["for_store"])
+    return [
+        (found.claims, found.shingles, found.anchors, found.story_terms)
+        for found in _analyse_batch(articles, config=config, domain=domain, for_store=for_store)
+    ]

@@ -129,7 +129,7 @@ def analyse(paths: Iterable[Path], *, config: Config) -> Analysis:
     articles, failures = load_articles(paths, config=config)
     from .parallel import analyse_many
 
-    claims = [claim for _, found in analyse_many(articles, config=config, domain=domain) for claim in found]
+    claims = [claim for found in analyse_many(articles, config=config, domain=domain) for claim in found.claims]
     claims, comparisons = compare_all(articles, claims, domain=domain)
     return Analysis(tuple(articles), tuple(claims), tuple(comparisons), tuple(failures))
 
@@ -207,14 +207,21 @@ def run(
         added_claims = 0
         found = ()
         if todo:  # spaCy loads only when there is something to parse
-            from .group import story_terms
             from .parallel import analyse_many
 
-            found = analyse_many(todo, config=config, domain=domain)
-        for done, (article, claims) in enumerate(found, 1):
+            found = analyse_many(todo, config=config, domain=domain, for_store=True)
+        for done, analysed in enumerate(found, 1):
+            article, claims = analysed.article, analysed.claims
             raw = scan.raw_hashes.get(article.name, stored[article.name].raw_hash if article.name in stored else None)
             store.save_article(
-                article, claims, pipeline_version=version, run_id=run_id, raw_hash=raw, story_terms=story_terms(article)
+                article,
+                claims,
+                pipeline_version=version,
+                run_id=run_id,
+                raw_hash=raw,
+                story_terms=analysed.story_terms,
+                shingles=analysed.shingles,
+                anchors=analysed.anchors,
             )
             added_claims += sum(1 for c in claims if c.kind is Kind.COUNT)
             if progress is not None:

@@ -259,7 +259,7 @@ def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
 
 _IN_BATCH = 500  # values per "IN (...)": SQLite limits the parameters of one statement
 _UPSERT_ARTICLE = _upsert("articles", _ARTICLE_COLUMNS, ("name",))
-_UPSERT_CLAIM = _upsert("claims", _CLAIM_COLUMNS, ("article", "start", "end"))
+_UPSERT_CLAIM = _upsert("claims", (*_CLAIM_COLUMNS, "anchor"), ("article", "start", "end"))
 
 
 _CLAIM_EXISTS = 'SELECT 1 FROM claims WHERE article = ? AND start = ? AND "end" = ?'
@@ -360,6 +360,9 @@ class Store(SqliteTables):
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
+            # no fsync at every commit (one per article): with WAL a killed process still leaves the store
+            # consistent; only a power cut may undo the last commits, which the next run redoes
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
@@ -486,15 +489,23 @@ class Store(SqliteTables):
         run_id: int,
         raw_hash: str | None = None,
         story_terms: Mapping[str, int] | None = None,
+        shingles: bytes | None = None,
+        anchors: Sequence[int | None] | None = None,
     ) -> None:
-        """Store an article and exactly these claims for it, in one transaction."""
+        """Store an article and exactly these claims for it, in one transaction.
+
+        ``shingles`` (packed) and ``anchors`` (one per claim) are computed here when not given."""
         strangers = [claim.id for claim in claims if claim.article != article.name]
         if strangers:
             raise StoreError(f"{self.path}: claims {strangers} do not belong to article {article.name}")
         row = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
         row["excluded"] = json.dumps([list(span) for span in article.excluded])
+        if anchors is None:
+            anchors = [anchor(claim) for claim in claims]
+        if shingles is None:
+            shingles = pack(article_shingles(article))
         try:
-            claim_rows = [_claim_row(claim) for claim in claims]
+            claim_rows = [(*_claim_row(claim), found) for claim, found in zip(claims, anchors, strict=True)]
         except ValueError as exc:
             raise StoreError(f"{self.path}: cannot store the claims of {article.name} ({exc})") from exc
         keep = {(claim.start, claim.end) for claim in claims}
@@ -507,15 +518,8 @@ class Store(SqliteTables):
             stored = conn.execute('SELECT start, "end" FROM claims WHERE article = ?', (article.name,)).fetchall()
             stale = [(article.name, *span) for span in stored if changed or tuple(span) not in keep]
             conn.executemany('DELETE FROM claims WHERE article = ? AND start = ? AND "end" = ?', stale)
-            for claim_row in claim_rows:
-                conn.execute(_UPSERT_CLAIM, claim_row)
-            conn.executemany(
-                'UPDATE claims SET anchor = ? WHERE article = ? AND start = ? AND "end" = ?',
-                [(anchor(claim), *_claim_key(claim)) for claim in claims],
-            )
-            conn.execute(
-                "UPDATE articles SET shingles = ? WHERE name = ?", (pack(article_shingles(article)), article.name)
-            )
+            conn.executemany(_UPSERT_CLAIM, claim_rows)
+            conn.execute("UPDATE articles SET shingles = ? WHERE name = ?", (shingles, article.name))
             conn.execute("DELETE FROM text_counts WHERE article = ?", (article.name,))
         log.debug("%s: saved %s with %d claims", self.path, article.name, len(claims))
 

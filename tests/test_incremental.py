@@ -256,3 +256,37 @@ def test_wire_copies_found_on_a_rerun_are_those_of_one_run(tmp_path: Path) -> No
         run([articles], config=at_once)
         assert _state(config) == _state(at_once)
         assert config.report_path.read_bytes() == at_once.report_path.read_bytes()
+
+
+def _kept(config: Config) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """What the store keeps beside the claims for later reruns: shingles, story terms, claim anchors."""
+    with closing(sqlite3.connect(config.db_path)) as db:
+        articles = db.execute("SELECT name, shingles, story_terms FROM articles ORDER BY name").fetchall()
+        anchors = db.execute('SELECT article, start, "end", anchor FROM claims ORDER BY article, start').fetchall()
+    return articles, anchors
+
+
+def test_workers_then_a_few_new_articles_in_process_end_as_one_run(
+    at_once, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discrepancy import parallel
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    config = _config(tmp_path, jobs=2)
+    for path in SEEDS[:4]:
+        shutil.copy(path, articles)
+    monkeypatch.setattr(parallel, "FEW_ARTICLES", 2)  # four articles: analysed by workers, two to a task
+    monkeypatch.setattr(parallel, "BATCH_SIZE", 2)
+    assert run([articles], config=config).new == 4
+    monkeypatch.undo()
+
+    def no_workers(*args: object) -> None:
+        raise AssertionError("a worker pool was started for one new article")
+
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_workers)
+    shutil.copy(SEEDS[4], articles)
+    assert run([articles], config=config).new == 1
+    assert _state(config) == _state(at_once)
+    assert _kept(config) == _kept(at_once)
+    assert config.report_path.read_bytes() == at_once.report_path.read_bytes()

@@ -5,26 +5,52 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
+from discrepancy import parallel
 from discrepancy.config import Config
 from discrepancy.domain import load_domain
+from discrepancy.group import story_terms
 from discrepancy.ingest import load_articles
 from discrepancy.parallel import analyse_many
 from discrepancy.pipeline import analyse_article
+from discrepancy.store import anchor
+from discrepancy.wire import article_shingles, pack
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
 
-def test_jobs_and_batches_change_nothing_but_speed() -> None:
+def test_jobs_and_batches_change_nothing_but_speed(monkeypatch: pytest.MonkeyPatch) -> None:
     config = Config()
     domain = load_domain(config.domain_dir)
     articles, _ = load_articles([ARTICLES], config=config)
     one_by_one = [analyse_article(article, config=config, domain=domain) for article in articles]
-    batched = list(analyse_many(articles, config=config, domain=domain))
-    pooled = list(analyse_many(articles, config=dataclasses.replace(config, jobs=2), domain=domain))
-    assert [a.name for a, _ in batched] == [a.name for a, _ in pooled] == [a.name for a in articles]
-    assert [claims for _, claims in batched] == one_by_one
-    assert [claims for _, claims in pooled] == one_by_one
+    batched = list(analyse_many(articles, config=config, domain=domain, for_store=True))
+    monkeypatch.setattr(parallel, "FEW_ARTICLES", 2)  # five articles: workers, two to a task
+    monkeypatch.setattr(parallel, "BATCH_SIZE", 2)
+    pooled = list(analyse_many(articles, config=dataclasses.replace(config, jobs=2), domain=domain, for_store=True))
+    assert [a.article.name for a in batched] == [a.article.name for a in pooled] == [a.name for a in articles]
+    assert [a.claims for a in batched] == one_by_one
+    assert [a.claims for a in pooled] == one_by_one
     assert sum(len(claims) for claims in one_by_one) > 20
+    # what the store keeps beside the claims is computed in the worker as it would be here
+    for analysed, article in zip(pooled, articles, strict=True):
+        assert analysed.shingles == pack(article_shingles(article))
+        assert analysed.anchors == [anchor(claim) for claim in analysed.claims]
+        assert analysed.story_terms == story_terms(article)
+    assert batched == pooled
+
+
+def test_few_articles_are_analysed_without_starting_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_workers(*args: object) -> None:
+        raise AssertionError("a worker pool was started for a few articles")
+
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_workers)
+    config = Config(jobs=2)
+    articles, _ = load_articles([ARTICLES], config=config)
+    assert len(articles) < parallel.FEW_ARTICLES
+    found = list(analyse_many(articles, config=config, domain=load_domain(config.domain_dir)))
+    assert [a.article.name for a in found] == [a.name for a in articles]
 
 
 def _skipped_text(text: str) -> list[str]:
