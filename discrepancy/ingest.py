@@ -49,7 +49,7 @@ _STAMP = re.compile(rf"(?i:(?:last\s+)?(?:updated|published|posted|modified)(?:\
 _BYLINE = re.compile(rf"[Bb]y\s+(?P<who>[^\d|]+?)[\s,|]+{_WHEN}(?i:[\s|]*\d{{1,3}}\s*min(?:ute)?s?\.?\s+read)?")
 _BYLINE_NAME = re.compile(r"[Bb]y\s+(?P<who>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,4})")
 _DATELINE = re.compile(rf"[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Z][\w.]*)*,?\s+(?P<date>{_DATE})\s*(?:\([^)]*\))?\s*[-–—−]")
-# "NAIROBI, Ruritania (AP) — ": where the story was filed, kept out of the parse so it is no one's subject
+# "WESTPORT, Ruritania (AP) — ": where the story was filed, kept out of the parse so it is no one's subject
 _PLACE_DATELINE = re.compile(
     r"[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*(?:,\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)*\s*(?:\([^)]*\))?\s*[-–—−]+\s"
 )
