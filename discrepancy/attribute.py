@@ -9,13 +9,16 @@ resolved to the last named speaker. Names are completed from elsewhere in the ar
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from spacy.tokens import Span, Token
+from spacy.attrs import DEP, ENT_TYPE, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.tokens import Doc, Span, Token
 
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
@@ -35,7 +38,8 @@ _IRREGULAR_FORMS = {"say": "said", "tell": "told", "write": "wrote written", "th
 
 
 @functools.cache
-def reporting_verb_forms() -> re.Pattern[str]:
+@functools.cache
+def reporting_verb_forms() -> frozenset[str]:
     """The inflected forms of the reporting verbs, for telling without a parse that a sentence may report."""
     forms = set()
     for verb in REPORTING_VERBS:
@@ -43,7 +47,7 @@ def reporting_verb_forms() -> re.Pattern[str]:
         forms |= {verb, verb + "s", stem + "ed", stem + "ing", *_IRREGULAR_FORMS.get(verb, "").split()}
         if verb.endswith("y"):
             forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
-    return re.compile(r"\b(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    return frozenset(forms)
 
 
 PRONOUNS = {"he", "she", "they", "we", "i", "it"}
@@ -411,6 +415,18 @@ def _according_to(sent: Span) -> Token | None:
     return None
 
 
+def _verbs_and_people_subjects(doc: Doc) -> list[int]:
+    """Indices of the tokens ``speakers_before`` reads, from columns of numbers: reading every token is slow."""
+    found = doc.user_data.get("verbs_and_people_subjects")
+    if found is None:
+        verb, nsubj, person = POS_IDS["VERB"], doc.vocab.strings["nsubj"], doc.vocab.strings["PERSON"]
+        columns = doc.to_array([POS, DEP, ENT_TYPE]).tolist()
+        found = doc.user_data["verbs_and_people_subjects"] = [
+            i for i, (pos, dep, entity) in enumerate(columns) if pos == verb or (dep == nsubj and entity == person)
+        ]
+    return found
+
+
 class _Attributor:
     def __init__(self, parsed: ParsedArticle, domain: Domain) -> None:
         self.parsed = parsed
@@ -479,7 +495,9 @@ class _Attributor:
         while self.next_sentence < len(self.sentences) and self.sentences[self.next_sentence].start_char < position:
             sent = self.sentences[self.next_sentence]
             self.next_sentence += 1
-            for token in sent:
+            candidates = _verbs_and_people_subjects(sent.doc)
+            first, last = bisect.bisect_left(candidates, sent.start), bisect.bisect_left(candidates, sent.end)
+            for token in (sent.doc[i] for i in candidates[first:last]):
                 if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Smith used ..."
                 if token.pos_ == "VERB" and lemma(token).lower() in REPORTING_VERBS:
@@ -487,17 +505,16 @@ class _Attributor:
                     if subject is None:
                         continue
                     if subject.lower_ not in PRONOUNS:
-                        self.last_source = _speaker_from_tokens(_phrase(subject), self.people)
-                    if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
+                        self.last_source = source = _speaker_from_tokens(phrase, self.people)
                         is_person = any(e.label_ == "PERSON" for e in entities_in(phrase)) or (
                             subject.pos_ == "PROPN"
                             and subject.ent_type_ in {"PERSON", ""}
                             and self.people.find_full_name(subject.text) is not None
                         )
                         if is_person:
-                            self.last_person = _speaker_from_tokens(phrase, self.people)
-                        speaker = _speaker_from_tokens(phrase, self.people)[0]
+                            self.last_person = source
+                        speaker = source[0]
                     else:
                         speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
                     when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})

@@ -114,6 +114,8 @@ def _words_value(surface: str) -> float | None:
     if text.startswith(("a half ", "an half ")):
         return _words_value("a " + text.split(" ", 2)[2]) * 0.5 if _words_value("a " + text.split(" ", 2)[2]) else None
     value = _spelled_value(text)
+    if value is None and not _NUMBER_WORD.search(text):
+        return None  # "state" in "state in 3": no number, and no reason to load quantulum3's reader
     if value is None:  # a form the simple reading does not cover: quantulum3 decides
         values = quantulum.extract_spellout_values(text)
         if len(values) != 1:
@@ -126,6 +128,7 @@ def _words_value(surface: str) -> float | None:
 
 
 _WORD_VALUES = {word: float(i if i < 20 else (i - 18) * 10) for i, word in enumerate(_UNITS)}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join([*_WORD_VALUES, *_SCALES, "dozen", "score"]) + r")\b")
 
 
 def _spelled_value(text: str) -> float | None:
@@ -170,14 +173,26 @@ def _vague_re(domain: Domain) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
 
 
-_VAGUE_CACHE: dict[int, re.Pattern[str]] = {}
+_VAGUE_CACHE: dict[str, re.Pattern[str]] = {}  # domain fingerprint -> its vague phrases as one pattern
+# (domain fingerprint, sentence) -> numbers: a sentence is searched when skimming and again when extracting
+_NUMBERS_CACHE: dict[tuple[str, str], tuple[NumberSpan, ...]] = {}
 
 
 def find_numbers(text: str, *, domain: Domain) -> list[NumberSpan]:
     """Numbers in a sentence, with ranges ("between 11,000 and 12,000") merged."""
-    vague_re = _VAGUE_CACHE.get(id(domain))
+    key = (domain.fingerprint, text)
+    found = _NUMBERS_CACHE.get(key)
+    if found is None:
+        if len(_NUMBERS_CACHE) >= 4096:
+            _NUMBERS_CACHE.clear()
+        found = _NUMBERS_CACHE[key] = tuple(_find_numbers(text, domain))
+    return list(found)
+
+
+def _find_numbers(text: str, domain: Domain) -> list[NumberSpan]:
+    vague_re = _VAGUE_CACHE.get(domain.fingerprint)
     if vague_re is None:
-        vague_re = _VAGUE_CACHE[id(domain)] = _vague_re(domain)
+        vague_re = _VAGUE_CACHE[domain.fingerprint] = _vague_re(domain)
     spans: list[NumberSpan] = []
     taken: list[tuple[int, int]] = []
     for match in vague_re.finditer(text):

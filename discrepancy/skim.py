@@ -39,7 +39,7 @@ def _dates_a_statement(sentence: str) -> bool:
     from .attribute import reporting_verb_forms
     from .dates import find_dates
 
-    if not reporting_verb_forms().search(sentence):
+    if reporting_verb_forms().isdisjoint(re.findall(r"\w+", sentence.lower())):
         return False
     return any(m.precision == "day" for m in find_dates(sentence, published=None))
 

@@ -395,3 +395,14 @@ def test_number_value(surface: str, value: float) -> None:
 
 def test_two_numbers_in_a_row_are_not_read_as_one() -> None:
     assert extract.number_value("five two") is None
+
+
+def test_a_word_without_a_number_is_not_handed_to_quantulum3(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "the state in 3 regions": loading quantulum3's spelled-number reader takes seconds
+    def refuse(text: str) -> list[dict[str, object]]:
+        raise AssertionError(f"quantulum3 asked to read {text!r}")
+
+    monkeypatch.setattr(extract.quantulum, "extract_spellout_values", refuse)
+    extract._words_value.cache_clear()
+    assert extract.number_value("state") is None
+    assert extract.number_value("thirty-three thousand") == 33000
