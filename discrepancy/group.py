@@ -119,7 +119,8 @@ def _aliases_in(text: str, aliases: dict[str, str]) -> list[str]:
 def _town_taken_for_organisation(ent: Span, domain: Domain) -> bool:
     """ "Protests in Westport drew ...": an organisation by the tagger, a town by its own name.
 
-    Only a town's own name counts: its other spellings may be a body's name (a "Westfront" party, a town "Westfrondt")."""
+    Only a town's own name counts: its other spellings may be a body's name (a "Westfront" party,
+    a town "Westfrondt")."""
     return ent.label_ == "ORG" and domain.gazetteer.get(ent.text.lower(), "").lower() == ent.text.lower()
 
 
