@@ -436,6 +436,7 @@ class _Attributor:
         self.last_source: tuple[str, str | None, str | None] | None = (
             None  # dates the article gave to a speaker's statements so far
         )
+        self.named_bodies: list[tuple[str, str]] = []  # (subject phrase, speaker) of each named body so far
         self.sentences = list(parsed.doc.sents)
         self.next_sentence = 0  # sentences before this index have been read for speakers
         self.attributed: dict[int, Attribution] = {}  # sentence start -> attribution of its last count
@@ -471,6 +472,8 @@ class _Attributor:
             result = (result[0], result[1], (self.people.side_of(described) if described else None) or result[2])
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
+        else:
+            self.named_bodies.append((phrase.text, result[0]))
         self.last_source = result
         return result
 
@@ -481,13 +484,17 @@ class _Attributor:
             return None
         before = self.parsed.text[: subject.idx]
         noun = re.escape(subject.text)
+        # within one sentence: words joined by spaces, a word being "D.C." or a word without a full stop
         patterns = (
-            rf"\b(?:[Aa]n?|[Tt]he)\s+((?:[\w.'’-]+\s+){{1,3}}{noun})\b",  # "a D.C. official", "the interior ministry"
-            rf"\b[Aa]n?\s+({noun}\s+of\s+(?:[\w'’-]+\s+){{0,3}}[\w'’-]+)",  # "a team of British crowd scientists"
+            rf"\b(?:[Aa]n?|[Tt]he)[ ]+((?:(?:(?:[A-Z]\.)+|[\w'’-]+)[ ]+){{1,3}}{noun})\b",  # "a D.C. official"
+            rf"\b[Aa]n?[ ]+({noun}[ ]+of[ ]+(?:[\w'’-]+[ ]+){{0,3}}[\w'’-]+)",  # "a team of British crowd scientists"
         )
         found = [m for pattern in patterns for m in re.finditer(pattern, before)]
         if not found:
-            return None
+            # "The group said" after "Human rights group Amnesty International said": that body
+            word = subject.lower_
+            named = [name for text, name in self.named_bodies if word in text.lower().split() and name.lower() != word]
+            return named[-1] if named else None
         return max(found, key=lambda m: m.start()).group(1)
 
     def speakers_before(self, position: int) -> None:
@@ -514,6 +521,8 @@ class _Attributor:
                         )
                         if is_person:
                             self.last_person = source
+                        else:
+                            self.named_bodies.append((phrase.text, source[0]))
                         speaker = source[0]
                     else:
                         speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None

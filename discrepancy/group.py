@@ -461,7 +461,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         previous_class = counted_class
         actor = _actor_of(noun, clause, domain)
         places = _places(number, noun, clause, domain, actor)
-        place = places[0] if len(places) == 1 else None
+        place = _most_specific(places, domain)
         if not places and _is_outcome(counted_class, domain):
             place = _reporter_place(number, domain)
         if not places and place is None:
@@ -478,6 +478,15 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
 
 def _is_outcome(counted_class: str | None, domain: Domain) -> bool:
     return domain.classes.get(counted_class or "", ("", ""))[1] == "outcome"
+
+
+def _most_specific(places: list[str], domain: Domain) -> str | None:
+    """The one place, or the innermost of places that lie in one another ("in India, ... in Assam state")."""
+    for place in places:
+        ancestors = domain.place_ancestors(place)
+        if all(other == place or other in ancestors for other in places):
+            return place
+    return None
 
 
 def _listed_with_others(place: str, clause: list[Token], domain: Domain) -> bool:

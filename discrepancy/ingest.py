@@ -136,15 +136,23 @@ def raw_hash(data: bytes) -> str:
 
 
 def scan_articles(
-    paths: Iterable[Path], *, config: Config, known: Mapping[str, tuple[str | None, str]] | None = None
+    paths: Iterable[Path],
+    *,
+    config: Config,
+    known: Mapping[str, tuple[str | None, str]] | None = None,
+    outputs: Iterable[Path] = (),
 ) -> Scan:
     """Read the articles under ``paths``, skipping those ``known`` already (name -> (raw hash, content hash)).
+
+    ``outputs`` are the run's own reports: a report written into the articles folder is not an article.
 
     A file whose bytes hash as the known raw hash of its name is not decoded again: reruns over a
     few hundred unchanged files stay fast. A bad or duplicate file is logged and skipped.
     """
     known = known or {}
     files, failures = iter_article_paths(paths)
+    own = {output.resolve() for output in outputs}
+    files = [file for file in files if file.resolve() not in own]
     for failure in failures:
         logger.warning("%s", failure.message)
     articles: list[Article] = []

@@ -191,7 +191,8 @@ def run(
         run_id = store.begin_run(pipeline_version=version, started=_now())
         stored = store.stored_files()
         current = {name: (f.raw_hash, f.content_hash) for name, f in stored.items() if f.pipeline_version == version}
-        scan = scan_articles(paths, config=config, known=current)
+        outputs = (config.report_path, changes_path(config))
+        scan = scan_articles(paths, config=config, known=current, outputs=outputs)
         failures = [*fetch_failures, *scan.failures]
         todo: list[Article] = []
         for article in scan.articles:

@@ -287,6 +287,16 @@ def test_officials_of_a_named_body_keep_its_name(domain: Domain) -> None:
     assert (turkish.speaker, turkish.side) == ("Turkey officials", "Turkey")
 
 
+def test_the_group_is_the_body_named_before_it(domain: Domain) -> None:
+    text = (
+        "The government promised an inquiry.\n\n"
+        "Human rights group Amnesty International said at least 60 people may have been killed. "
+        "The group said dozens of the injured were children."
+    )
+    claim = _claim(text, "2025-03-17", "dozens", domain)
+    assert claim.speaker == "Human rights group Amnesty International"
+
+
 def test_by_comparison_keeps_the_source_of_the_sentence_before(domain: Domain) -> None:
     text = (
         "The team of crowd scientists estimates that at least 470,000 people were on the National Mall for the "

@@ -97,6 +97,14 @@ SCOPES = [
     ('"We believe there were around 100 children in the hold," an aid worker said.', "100", "child", None, None),
     # those who march are the march's attendance, and "worldwide" is a place
     ("Organizers estimated 3 million people would march worldwide.", "3 million", "attending", None, "World"),
+    # places that lie in one another: the innermost
+    ("In neighbouring India, floods in Assam state have killed 12 people, officials there said.", "12", "dead", None,
+     "Assam"),
+    # a count of shelters is no count of the displaced; those admitted to hospital are injured
+    ("The ministry said 450,000 people had been moved to 1,300 shelters.", "1,300", "shelters", None, None),
+    ("Dr. Peter Mollel said that 57 people had died at his hospital and more than 200 were admitted.", "200",
+     "injured", None, None),
+    ("Monsoon floods displace hundreds of thousands", "hundreds of thousands", "displaced", None, None),
 ]  # fmt: skip
 
 

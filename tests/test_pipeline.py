@@ -88,6 +88,16 @@ def test_rerun_is_byte_identical_and_processes_nothing_new(tmp_path):
     assert (second_run.articles, second_run.claims, second_run.diverging) == (5, 20, 2)
 
 
+def test_a_report_written_into_the_articles_folder_is_not_read_as_an_article(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(ARTICLES, folder)
+    config = Config(db_path=tmp_path / "store.sqlite", report_path=folder / "report.md")
+    run([folder], config=config)
+    second_run = run([folder], config=config)
+    assert (folder / "report.md").exists() and (folder / "changes.md").exists()
+    assert (second_run.articles, second_run.claims) == (5, 20)
+
+
 def test_bad_files_fail_alone_and_keep_what_was_stored(tmp_path):
     config = Config(db_path=tmp_path / "store.sqlite", report_path=tmp_path / "report.md")
     folder = tmp_path / "articles"
