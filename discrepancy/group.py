@@ -323,7 +323,11 @@ def _right_window(token: Token, size: int = 6) -> list[Token]:
 def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Domain) -> str | None:
     thing = None
     if noun is not None:
-        for word in (noun.lower_, lemma(noun).lower()):
+        before = noun.doc[noun.i - 1] if noun.i > 0 else None
+        compound = f"{before.lower_} {noun.lower_}" if before is not None and before.dep_ == "compound" else None
+        for word in (compound, noun.lower_, lemma(noun).lower()):  # "police officers" before "officers"
+            if word is None:
+                continue
             if word in domain.classes:
                 name, role = domain.classes[word]
                 thing = None if role == "outcome" else name

@@ -105,6 +105,10 @@ SCOPES = [
     ("Dr. Peter Mollel said that 57 people had died at his hospital and more than 200 were admitted.", "200",
      "injured", None, None),
     ("Monsoon floods displace hundreds of thousands", "hundreds of thousands", "displaced", None, None),
+    # a compound names its own class: police officers are not troops; the trapped are not the missing
+    ("Interior Minister Carolina Toha said 38 police officers had been injured.", "38", "police injured", None, None),
+    ("Rescuers were working to reach at least 10 miners trapped after a coal mine collapsed.", "10", "miner trapped",
+     None, None),
 ]  # fmt: skip
 
 
