@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discrepancy import attribute, config, extract, nlp
+from discrepancy import attribute, config, extract, nlp, skim
 from discrepancy.domain import Domain, load_domain
 from discrepancy.types import Article, Claim, Kind
 
@@ -17,8 +17,9 @@ def domain() -> Domain:
 
 
 def _attributed(
-    text: str, published: str, domain: Domain, outlet: str = "Outlet", url: str | None = None
+    text: str, published: str, domain: Domain, outlet: str = "Outlet", url: str | None = None, *, skim_: bool = False
 ) -> list[Claim]:
+    """The attributed count claims; with ``skim_``, the parser skips what the pipeline skips."""
     article = Article(
         name="x.txt",
         path="x.txt",
@@ -29,7 +30,8 @@ def _attributed(
         outlet=outlet,
         url=url,
     )
-    parsed = nlp.parse_article(article, model=MODEL)
+    skip = skim.unparsed_spans(article, domain=domain) if skim_ else ()
+    parsed = nlp.parse_article(article, model=MODEL, skip=skip)
     counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
     return list(attribute.attribute_claims(parsed, counts, domain=domain))
 
@@ -253,6 +255,38 @@ BODY_SIDES = [
 @pytest.mark.parametrize(("text", "surface", "side"), BODY_SIDES)
 def test_side_of_bodies_and_titled_people(text: str, surface: str, side: str, domain: Domain) -> None:
     assert _claim(text, "2023-08-25", surface, domain).side == side
+
+
+# (text, surface, side): a person keeps the side their description gives elsewhere in the article, even in a
+# sentence with no count that the parser skips (dev B04, seeds 004 + 003, dev A04, dev B06)
+DESCRIBED_PEOPLE = [
+    ("List of possible unaccounted for after Maui fire now 1,000 to 1,100\nSome of the information is incomplete "
+     "— officials may have a first name and that is all, or they may not have a gender, Maui County Mayor "
+     "Richard Bissen said.\nTwo days ago, Bissen said the number was 850 after the FBI had reconciled various "
+     "lists of the unaccounted for.", "850", "Maui"),
+    ("Deployment imminent\nUkrainian President Volodymyr Zelensky expressed his disappointment at the behavior of "
+     "his allies.\nTwo North Korean brigades of up to 6,000 personnel each are currently undergoing training in "
+     "Russia, President Volodymyr Zelensky said.", "6,000", "Ukraine"),
+    # the tagger takes "Yunus Sezer" for a body here and "Sezer" for a person later
+    ("Turkey’s toll rose to 2,921 as of Tuesday morning, reports said quoting Yunus Sezer, Turkey’s head of "
+     "disaster services.\nA total of 15,834 injuries have been reported, Sezer said in a news conference in "
+     "Ankara.", "15,834", "Turkey"),
+    # a governor with no place in the title governs the region the article's places lie in
+    ("The number of people on the official list of those missing from the Maui wildfire stood at 385 on Friday."
+     "\nThe updated total was a startling departure from what had been expected — a day earlier Gov. Josh Green "
+     "said he believed the number would fall below 100.", "100", "Hawaii"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "surface", "side"), DESCRIBED_PEOPLE)
+def test_a_person_keeps_the_side_of_their_description(text: str, surface: str, side: str, domain: Domain) -> None:
+    [claim] = [c for c in _attributed(text, "2023-08-23", domain, skim_=True) if c.surface == surface]
+    assert claim.side == side
+
+
+def test_a_governor_of_no_clear_region_has_no_side(domain: Domain) -> None:
+    text = "Gov. Jane Smith said 40 people had died in the floods."
+    assert _claim(text, "2023-08-23", "40", domain).side is None
 
 
 @pytest.mark.parametrize(
