@@ -68,7 +68,15 @@ _DESCRIPTION_AFTER = re.compile(
     r",[ \t]+((?!(?:who|whom|whose|which|that|where|when|while|and|but|as|in|on|at)\b|\w+ing\b)"
     r"[^,.;:“”\"\n]{3,80}?)[,.;]"
 )
+# a body's capitalised name, "Westshire Area Transit Authority", "Observatory for Human Rights"
+_BODY_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|for|and|the|on)[ \t]+)?[A-Z][\w'’-]*)+")
 _GOVERNOR = re.compile(r"\b(?:Gov\.|Governor)\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*$")
+
+
+def _initials(name: str) -> tuple[str, ...]:
+    """ "The Westshire Area Transit Authority" -> TWATA, WATA, ATA, TA, A: the initials of each ending of the name."""
+    letters = "".join(w[0] for w in name.split() if w not in {"of", "for", "and", "the", "on"}).upper()
+    return tuple(letters[start:] for start in range(len(letters)))
 
 
 def _entity_phrase(token: Token) -> Span | None:
@@ -167,6 +175,19 @@ class _ArticleSpeakers:
                     break
             self.person_side[last] = side
         return self.person_side[last]
+
+    def side_of_account(self, author: str) -> str | None:
+        """The side of a post's author, "City Transit (@wctr)": the account's name, else the body whose initials
+        are its handle when the article names that body ("Westshire City Transit Region") or writes them."""
+        name, _, handle = author.partition(" (@")
+        handle = handle.rstrip(")").upper()
+        side = self.side_of(name)
+        if side or len(handle) < 3:
+            return side
+        written = re.search(rf"\b{re.escape(handle)}\b", self.text) is not None
+        if written or any(handle in _initials(m.group()) for m in _BODY_NAME.finditer(self.text)):
+            return self.side_of(handle) or handle
+        return None
 
     @functools.cached_property
     def home_region(self) -> str | None:
@@ -585,7 +606,7 @@ class _Attributor:
         self.speakers_before(claim.start)
         tweeted = _tweet_author(self.parsed.text, claim.start)
         if tweeted is not None:
-            return Attribution(tweeted, None, None, article.via, None)
+            return Attribution(tweeted, None, self.people.side_of_account(tweeted), article.via, None)
         number = self._number(claim)
         sent = sentence_of(number)
         verb = _governing_verb(number)

@@ -371,3 +371,19 @@ def test_a_number_in_an_embedded_post_belongs_to_its_author_and_date(domain: Dom
     claim = _claim(text, "2017-01-23", "1,001,616", domain)
     assert claim.speaker == "Metro (@wmata)"
     assert claim.claim_date == "2017-01-22"
+    assert claim.side == "WMATA"  # the handle is the acronym the article gives
+
+
+POST = "Metro Ridership: As of 11am, 193k trips taken so far today. #wmata— Metro (@wmata) January 20, 2017"
+
+
+def test_a_post_by_an_account_named_after_a_bodys_initials_comes_from_that_body(domain: Domain) -> None:
+    # dev C01: the article names the body in full, never by its acronym
+    text = (
+        "The Washington Metro Area Transit Authority, which operates the subway, said in a tweet 193,000 had taken "
+        "the Metro as of 11 a.m.\n" + POST
+    )
+    claim = _claim(text, "2017-01-20", "193k", domain)
+    assert (claim.speaker, claim.side) == ("Metro (@wmata)", "WMATA")
+    # a handle that no body of the article abbreviates says nothing about the side
+    assert _claim(POST, "2017-01-20", "193k", domain).side is None
