@@ -68,6 +68,7 @@ _DESCRIPTION_AFTER = re.compile(
     r",[ \t]+((?!(?:who|whom|whose|which|that|where|when|while|and|but|as|in|on|at)\b|\w+ing\b)"
     r"[^,.;:“”\"\n]{3,80}?)[,.;]"
 )
+_STATE_OFFICE = re.compile(r"\b(?:minister|ministry)\b", re.IGNORECASE)
 # a body's capitalised name, "Westshire Area Transit Authority", "Observatory for Human Rights"
 _BODY_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|for|and|the|on)[ \t]+)?[A-Z][\w'’-]*)+")
 _GOVERNOR = re.compile(r"\b(?:Gov\.|Governor)\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*$")
@@ -131,6 +132,7 @@ class _ArticleSpeakers:
         self.doc = parsed.doc
         self.full_names: dict[str, str] = {}
         self.person_side: dict[str, str | None] = {}
+        self.state_officers: set[str] = set()  # last names described as ministers of no named country
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
         last_names = {e.text.split()[-1].lower() for e in persons if e.text.split()}
@@ -173,8 +175,15 @@ class _ArticleSpeakers:
                     side = self.home_region
                 if side:
                     break
+                if any(w and _STATE_OFFICE.search(w.group(1)) for w in (before, after)):
+                    self.state_officers.add(last)
             self.person_side[last] = side
         return self.person_side[last]
+
+    def holds_state_office(self, name: str) -> bool:
+        """ "Jane Smith, Assistant Minister of Health": a minister of no named country (the article's, then)."""
+        last = name.split()[-1].lower() if name.split() else ""
+        return self.side_of_person(last) is None and last in self.state_officers
 
     def side_of_account(self, author: str) -> str | None:
         """The side of a post's author, "City Transit (@wctr)": the account's name, else the body whose initials
@@ -752,7 +761,14 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         claim_date = None if claim_date == UNDATED else claim_date or fallback
         relay = _relay(claim.sentence)
         side = attribution.side
-        if side is None and attribution.speaker and _UNNAMED_STATE.fullmatch(attribution.speaker):
+        if (
+            side is None
+            and attribution.speaker
+            and (
+                _UNNAMED_STATE.fullmatch(attribution.speaker)
+                or attributor.people.holds_state_office(attribution.speaker)
+            )
+        ):
             side = attributor.home_country  # "the interior ministry said": the ministry of where this happens
         yield dataclasses.replace(
             claim,

@@ -284,6 +284,17 @@ def test_a_person_keeps_the_side_of_their_description(text: str, surface: str, s
     assert claim.side == side
 
 
+def test_a_minister_of_no_named_country_is_of_the_country_the_article_is_about(domain: Domain) -> None:
+    # dev A02
+    text = (
+        "The Syrian Ministry of Health reports 812 dead and 1,449 injured as a result of the devastating earthquake."
+        "\nAhmed Damiriye, Assistant Minister of Health, said: “4 trucks loaded with medicines, surgical and "
+        "emergency supplies have been sent to Aleppo, Latakia and Hama.”"
+    )
+    [claim] = [c for c in _attributed(text, "2023-02-07", domain, skim_=True) if c.surface == "4"]
+    assert (claim.speaker, claim.side) == ("Ahmed Damiriye", "Syria")
+
+
 def test_a_governor_of_no_clear_region_has_no_side(domain: Domain) -> None:
     text = "Gov. Jane Smith said 40 people had died in the floods."
     assert _claim(text, "2023-08-23", "40", domain).side is None
