@@ -97,6 +97,12 @@ SCOPES = [
     ('"We believe there were around 100 children in the hold," an aid worker said.', "100", "child", None, None),
     # those who march are the march's attendance, and "worldwide" is a place
     ("Organizers estimated 3 million people would march worldwide.", "3 million", "attending", None, "World"),
+    # "put the number of X at N" counts X, not a count nearby; "put the crowd size at N" the crowd (dev C07)
+    ("The health ministry put the number of suspected cases at 3,100, with 92 deaths.", "3,100", "case", None, None),
+    ("The health ministry put the number of suspected cases at 3,100, with 92 deaths.", "92", "dead", None, None),
+    ("Officials estimate the number of people displaced at 40,000.", "40,000", "displaced", None, None),
+    ("He claimed 1.5 million people attended the inauguration, while independent estimates put the crowd size at "
+     "only 250,000.", "250,000", "attending", None, None),
 ]  # fmt: skip
 
 
