@@ -437,7 +437,21 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         parts.append(year if len(year) == 4 else f"20{year}")
     if _PART_OF_DAY.search(window) and not cumulative:
         parts.append("so far")  # "as of 11 a.m.": a count part-way through the day, not the day's total
+    held = _HELD_AREAS.search(window)
+    if held:  # "in rebel-controlled areas", "(areas controlled by opposition groups)": a part apart from the whole
+        holder = (held.group("holder") or held.group("by")).lower()
+        parts.append(f"{_HOLDERS.get(holder, holder)}-held")
     return " ".join(dict.fromkeys(parts)) or None
+
+
+# areas a side holds: "rebel-held", "government-controlled areas", "territory controlled by the opposition"
+_HELD_AREAS = re.compile(
+    r"\b(?P<holder>[A-Za-z]+)(?:\s*-\s*|\s+)(?:held|controlled|run|occupied)\s+(?:areas?|territor(?:y|ies)|regions?|parts?)\b"
+    r"|\b(?:areas?|territor(?:y|ies)|regions?|parts?)\s+(?:held|controlled|run|occupied)\s+by\s+(?:the\s+)?"
+    r"(?P<by>[A-Za-z]+)",
+    re.IGNORECASE,
+)
+_HOLDERS = {"rebel": "opposition", "rebels": "opposition", "insurgent": "opposition", "insurgents": "opposition"}
 
 
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2}|\d{4})\b")

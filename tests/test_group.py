@@ -106,6 +106,24 @@ SCOPES = [
 ]  # fmt: skip
 
 
+HELD_AREAS = [
+    # dev A02 and A05: the areas one side holds are a part, kept apart from the whole toll
+    ("In turn, the Syrian Civil Defense (White Helmets) reported that the death toll from the earthquake in "
+     "northwestern Syria (areas controlled by opposition groups) has risen to more than 740 dead.", "740"),
+    ("An additional 790 deaths have also been reported in rebel-controlled areas.", "790"),
+]  # fmt: skip
+
+
+def test_areas_a_side_holds_are_counted_apart(domain: Domain) -> None:
+    whole = "More than 5,000 deaths have been confirmed in both countries to date."
+    articles = [_article("a.txt", "\n".join([whole, *(text for text, _ in HELD_AREAS)]), "2023-02-07")]
+    claims = [c for a in articles for c in _scoped(a, domain)]
+    assert [c.event for c in claims if c.surface in {"740", "790"}] == ["opposition-held", "opposition-held"]
+    updated, _ = group.group_claims(claims, articles, domain=domain)
+    referent = {c.surface: c.referent for c in updated}
+    assert referent["740"] == referent["790"] != referent["5,000"]
+
+
 def test_the_year_of_the_event_a_clause_describes(domain: Domain) -> None:
     text = "He referenced the 1960 tsunami that hit the Big Island, killing 61 people, and said it was worse."
     [claim] = _scoped(_article("t.txt", text, "2023-08-11"), domain)
