@@ -63,6 +63,25 @@ GENERIC_SOURCES = {
     "reports", "media", "agencies", "diplomats", "administration", "leaders",
 }  # fmt: skip
 _HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.\- ]{1,40}?)\s*:\s+\S")
+# the capitalised words before a name ("Westshire County Mayor Jane Smith") and an apposition after it
+_DESCRIPTION_BEFORE = re.compile(
+    r"((?:(?:[A-Z][\w'’&-]*|[A-Z](?:\.[A-Z])+\.?|(?:Gov|Lt|Sen|Rep|Dr|Gen|Maj|Col|Capt|Adm|Sgt|Prof|Pres)\."
+    r"|of|for|and|the)[ \t]+)+)$"
+)
+_DESCRIPTION_AFTER = re.compile(
+    r",[ \t]+((?!(?:who|whom|whose|which|that|where|when|while|and|but|as|in|on|at)\b|\w+ing\b)"
+    r"[^,.;:“”\"\n]{3,80}?)[,.;]"
+)
+_STATE_OFFICE = re.compile(r"\b(?:minister|ministry)\b", re.IGNORECASE)
+# a body's capitalised name, "Westshire Area Transit Authority", "Observatory for Human Rights"
+_BODY_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|for|and|the|on)[ \t]+)?[A-Z][\w'’-]*)+")
+_GOVERNOR = re.compile(r"\b(?:Gov\.|Governor)\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*$")
+
+
+def _initials(name: str) -> tuple[str, ...]:
+    """ "The Westshire Area Transit Authority" -> TWATA, WATA, ATA, TA, A: the initials of each ending of the name."""
+    letters = "".join(w[0] for w in name.split() if w not in {"of", "for", "and", "the", "on"}).upper()
+    return tuple(letters[start:] for start in range(len(letters)))
 
 
 def _entity_phrase(token: Token) -> Span | None:
@@ -114,12 +133,16 @@ class _ArticleSpeakers:
     def __init__(self, parsed: ParsedArticle, domain: Domain) -> None:
         self.domain = domain
         self.text = parsed.text
+        self.doc = parsed.doc
         self.full_names: dict[str, str] = {}
-        self.person_side: dict[str, str] = {}
+        self.person_side: dict[str, str | None] = {}
+        self.state_officers: set[str] = set()  # last names described as ministers of no named country
         doc = parsed.doc
-        for ent in entities_in(doc):
-            if ent.label_ != "PERSON":
-                continue
+        persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
+        last_names = {e.text.split()[-1].lower() for e in persons if e.text.split()}
+        # "quoting Yunus Sezer, Ruritania's head of ...": a person the tagger took for a body once
+        persons += [e for e in entities_in(doc) if e.label_ == "ORG" and e.text.split()[-1].lower() in last_names]
+        for ent in sorted(persons, key=lambda e: e.start):
             name = TITLES.sub("", ent.text.strip()).strip(" ,.'’")
             name = re.sub(r"['’]s$", "", name)
             words = name.split()
@@ -132,8 +155,73 @@ class _ArticleSpeakers:
             head = root.head if root.dep_ in {"appos", "compound"} else root
             description = doc[head.left_edge.i : head.right_edge.i + 1].text
             side = self.side_of(description) or self.place_of(description)  # "Westshire Gov. Jane Smith"
+            if side is None and _GOVERNOR.search(doc.text[max(0, ent.start_char - 12) : ent.start_char] + ent.text):
+                side = self.home_region  # "Gov. Jane Smith" in a story set in Westshire governs Westshire
             if side and last not in self.person_side:
                 self.person_side[last] = side
+
+    def side_of_person(self, last: str) -> str | None:
+        """The side a person's description gives anywhere in the article, parsed or not.
+
+        "Ruritanian President Jane Smith visited ..." and "Jane Smith, Westshire's fire chief, ..." hold no
+        count, so the parser may not have read them: their words before or after the name say."""
+        last = last.lower()
+        if last not in self.person_side:
+            name = self.full_names.get(last) or self.find_full_name(last[:1].upper() + last[1:]) or last
+            side = None
+            for match in re.finditer(rf"\b{re.escape(name)}\b", self.text):
+                before = _DESCRIPTION_BEFORE.search(self.text, max(0, match.start() - 80), match.start())
+                after = _DESCRIPTION_AFTER.match(self.text, match.end())
+                for words in (before, after):
+                    text = words.group(1) if words else ""
+                    side = side or self.side_of(text) or self.place_of(text)
+                if side is None and before and _GOVERNOR.search(before.group(1) + name):
+                    side = self.home_region
+                if side:
+                    break
+                if any(w and _STATE_OFFICE.search(w.group(1)) for w in (before, after)):
+                    self.state_officers.add(last)
+            self.person_side[last] = side
+        return self.person_side[last]
+
+    def holds_state_office(self, name: str) -> bool:
+        """ "Jane Smith, Assistant Minister of Health": a minister of no named country (the article's, then)."""
+        last = name.split()[-1].lower() if name.split() else ""
+        return self.side_of_person(last) is None and last in self.state_officers
+
+    def side_of_account(self, author: str) -> str | None:
+        """The side of a post's author, "City Transit (@wctr)": the account's name, else the body whose initials
+        are its handle when the article names that body ("Westshire City Transit Region") or writes them."""
+        name, _, handle = author.partition(" (@")
+        handle = handle.rstrip(")").upper()
+        side = self.side_of(name)
+        if side or len(handle) < 3:
+            return side
+        written = re.search(rf"\b{re.escape(handle)}\b", self.text) is not None
+        if written or any(handle in _initials(m.group()) for m in _BODY_NAME.finditer(self.text)):
+            return self.side_of(handle) or handle
+        return None
+
+    @functools.cached_property
+    def home_region(self) -> str | None:
+        """The first-level region (state, province) the article's places lie in, if one clearly leads."""
+        domain = self.domain
+        places = [domain.place_aliases[m.group("alias")] for m in alias_matches(self.text, domain.place_aliases)]
+        places += [
+            domain.gazetteer[name]
+            for e in entities_in(self.doc)
+            if e.label_ in {"GPE", "LOC"}
+            and (name := _strip_phrase(e.text).lower()) in domain.gazetteer
+            and name not in domain.place_aliases
+        ]
+        named = Counter(
+            next((p for p in [place, *domain.place_ancestors(place)] if p in domain.regions), None) for place in places
+        )
+        named.pop(None, None)
+        ranked = named.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
+            return None
+        return ranked[0][0]
 
     def find_full_name(self, last: str) -> str | None:
         """A person named by last name only: the fullest capitalised name ending in it."""
@@ -182,10 +270,12 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     if not persons:
         last_word = tokens.text.split()[-1] if tokens.text.split() else ""
         is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
-        is_person_like = tokens.root.pos_ == "PROPN" and tokens.root.ent_type_ in {"PERSON", ""}
+        is_person_like = tokens.root.pos_ == "PROPN" and (
+            tokens.root.ent_type_ in {"PERSON", ""} or last_word.lower() in people.full_names
+        )
         named = people.find_full_name(last_word) if is_name and is_person_like else None
         if named:
-            return named, None, side or people.person_side.get(last_word.lower())
+            return named, None, side or people.side_of_person(last_word)
     if persons:
         person = persons[-1]
         name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
@@ -193,7 +283,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         organisations = [e for e in entities_in(tokens) if e.label_ == "ORG" and e.end <= person.start]
         org_text = _strip_phrase(re.sub(r"['’]s\b", "", organisations[0].text)) if organisations else None
         last = name.split()[-1].lower() if name.split() else ""
-        return name, org_text, side or people.person_side.get(last)
+        return name, org_text, side or people.side_of_person(last)
     text = _strip_phrase(tokens.text)
     after = tokens.doc[tokens.end : tokens.end + 5].text
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
@@ -232,7 +322,7 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
         return text, None, None
     if len(words) == 1 and people.full_names.get(words[0].lower()):
         name = people.full_names[words[0].lower()]
-        return name, None, side or people.person_side.get(words[0].lower())
+        return name, None, side or people.side_of_person(words[0])
     bare = re.sub(r"['’]s$", "", text)
     actor = people.domain.actor_aliases.get(bare.lower())
     is_country = any(e.label_ == "GPE" and _strip_phrase(e.text) == bare for e in entities_in(tokens)) or bare == actor
@@ -551,7 +641,7 @@ class _Attributor:
         self.speakers_before(claim.start)
         tweeted = _tweet_author(self.parsed.text, claim.start)
         if tweeted is not None:
-            return Attribution(tweeted, None, None, article.via, None)
+            return Attribution(tweeted, None, self.people.side_of_account(tweeted), article.via, None)
         number = self._number(claim)
         sent = sentence_of(number)
         verb = _governing_verb(number)
@@ -697,7 +787,14 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
         claim_date = None if claim_date == UNDATED else claim_date or fallback
         relay = _relay(claim.sentence)
         side = attribution.side
-        if side is None and attribution.speaker and _UNNAMED_STATE.fullmatch(attribution.speaker):
+        if (
+            side is None
+            and attribution.speaker
+            and (
+                _UNNAMED_STATE.fullmatch(attribution.speaker)
+                or attributor.people.holds_state_office(attribution.speaker)
+            )
+        ):
             side = attributor.home_country  # "the interior ministry said": the ministry of where this happens
         yield dataclasses.replace(
             claim,

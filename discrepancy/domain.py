@@ -35,6 +35,7 @@ class Domain:
     outlet_country: dict[str, str]  # lower-case outlet name or web domain -> country
     domain_country: dict[str, str]  # ending of a country's web domains (".in") -> country
     fingerprint: str  # hash of the files: part of the pipeline version
+    regions: frozenset[str] = frozenset()  # places that are a country's first-level regions (states, provinces)
 
     @functools.cached_property
     def place_names(self) -> dict[str, tuple[str, ...]]:
@@ -135,10 +136,12 @@ def _add_gazetteer(
     actor_aliases: dict[str, str],
     place_aliases: dict[str, str],
     place_parent: dict[str, str],
+    regions: set[str],
 ) -> dict[str, str]:
     """Countries join the actors and places; regions and towns go into the returned lookup.
 
-    A name the desk's own files know keeps their meaning ("United States" stays "US")."""
+    A name the desk's own files know keeps their meaning ("United States" stays "US"); the regions among
+    the rows, under the desk's name for them, are added to ``regions``."""
     country_of: dict[str, str] = {}
     for name, kind, _inside, aliases, people in rows:
         if kind != "country":
@@ -153,6 +156,8 @@ def _add_gazetteer(
     gazetteer: dict[str, str] = {}
     for name, kind, inside, aliases, _people in rows:
         names = [name, *filter(None, aliases.split("|"))]
+        if kind == "region":
+            regions.add(place_aliases.get(name.lower(), name))
         if kind == "country" or name.lower() in place_aliases:
             continue  # a town named as a country ("Kuwait") or as a place the desk lists is that place
         for alias in names:
@@ -208,7 +213,8 @@ def load_domain(directory: Path) -> Domain:
             place_parent[place] = spec["in"]
     gazetteer_rows, raw = _read_gazetteer(directory)
     digest.update(raw)
-    gazetteer = _add_gazetteer(gazetteer_rows, actor_aliases, place_aliases, place_parent)
+    regions: set[str] = set()
+    gazetteer = _add_gazetteer(gazetteer_rows, actor_aliases, place_aliases, place_parent, regions)
     outlets: dict[str, dict[str, object]] = data["outlets"]  # type: ignore[assignment]
     outlet_country = {
         str(name).lower(): country for country, names in outlets.get("outlets", {}).items() for name in names or []
@@ -228,4 +234,5 @@ def load_domain(directory: Path) -> Domain:
         outlet_country=outlet_country,
         domain_country=domain_country,
         fingerprint=digest.hexdigest()[:16],
+        regions=frozenset(regions),
     )

@@ -378,6 +378,31 @@ def _host_years(number: Token) -> list[str]:
     return [c.text for h in hosts for c in h.children if c.dep_ in {"nummod", "compound"} and _YEAR.fullmatch(c.text)]
 
 
+VALUING_VERBS = {"put", "estimate", "place", "peg", "set", "fix", "assess", "gauge", "reckon", "calculate"}
+
+
+def _valued_object(number: Token) -> Token | None:
+    """ "put the number of suspected cases at 3,100", "put the crowd at 250,000": what the verb's object counts.
+
+    Only the verb-object form: in "the toll stands at 115" the subject is the counted thing, found as usual."""
+    preposition = number.head
+    verb = preposition.head
+    if number.dep_ != "pobj" or preposition.lower_ != "at" or preposition.dep_ != "prep":
+        return None
+    if verb.pos_ != "VERB" or lemma(verb).lower() not in VALUING_VERBS:
+        return None
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i < number.i]
+    if not objects:
+        return None
+    measured = objects[0]
+    if lemma(measured).lower() in _MEASURE_NOUNS | {"size"}:
+        # "the number of suspected cases", "the crowd size": the cases, the crowd
+        counted = [o for c in measured.children if c.dep_ == "prep" and c.lower_ == "of" for o in c.children]
+        counted = [o for o in counted if o.dep_ == "pobj"] + [c for c in measured.children if c.dep_ == "compound"]
+        return counted[0] if counted else None
+    return measured
+
+
 def _measure_subject(number: Token) -> Token | None:
     """ "The number of people missing stood at 385", "the number would fall below 100": the measure counted."""
     verb = number
@@ -417,7 +442,21 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         parts.append(year if len(year) == 4 else f"20{year}")
     if _PART_OF_DAY.search(window) and not cumulative:
         parts.append("so far")  # "as of 11 a.m.": a count part-way through the day, not the day's total
+    held = _HELD_AREAS.search(window)
+    if held:  # "in rebel-controlled areas", "(areas controlled by opposition groups)": a part apart from the whole
+        holder = (held.group("holder") or held.group("by")).lower()
+        parts.append(f"{_HOLDERS.get(holder, holder)}-held")
     return " ".join(dict.fromkeys(parts)) or None
+
+
+# areas a side holds: "rebel-held", "government-controlled areas", "territory controlled by the opposition"
+_HELD_AREAS = re.compile(
+    r"\b(?P<holder>[A-Za-z]+)(?:\s*-\s*|\s+)(?:held|controlled|run|occupied)\s+(?:areas?|territor(?:y|ies)|regions?|parts?)\b"
+    r"|\b(?:areas?|territor(?:y|ies)|regions?|parts?)\s+(?:held|controlled|run|occupied)\s+by\s+(?:the\s+)?"
+    r"(?P<by>[A-Za-z]+)",
+    re.IGNORECASE,
+)
+_HOLDERS = {"rebel": "opposition", "rebels": "opposition", "insurgent": "opposition", "insurgents": "opposition"}
 
 
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2}|\d{4})\b")
@@ -453,7 +492,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
             yield claim
             continue
         number = tokens[-1]
-        noun = counted_token(doc, tokens[0], tokens[-1])
+        noun = _valued_object(number) or counted_token(doc, tokens[0], tokens[-1])
         clause = _clause(number)
         counted_class = _class_of(number, noun, clause, domain)
         measure = _measure_subject(number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discrepancy import attribute, config, extract, nlp
+from discrepancy import attribute, config, extract, nlp, skim
 from discrepancy.domain import Domain, load_domain
 from discrepancy.types import Article, Claim, Kind
 
@@ -17,8 +17,9 @@ def domain() -> Domain:
 
 
 def _attributed(
-    text: str, published: str, domain: Domain, outlet: str = "Outlet", url: str | None = None
+    text: str, published: str, domain: Domain, outlet: str = "Outlet", url: str | None = None, *, skim_: bool = False
 ) -> list[Claim]:
+    """The attributed count claims; with ``skim_``, the parser skips what the pipeline skips."""
     article = Article(
         name="x.txt",
         path="x.txt",
@@ -29,7 +30,8 @@ def _attributed(
         outlet=outlet,
         url=url,
     )
-    parsed = nlp.parse_article(article, model=MODEL)
+    skip = skim.unparsed_spans(article, domain=domain) if skim_ else ()
+    parsed = nlp.parse_article(article, model=MODEL, skip=skip)
     counts = [c for c in extract.extract_claims(parsed, domain=domain) if c.kind is Kind.COUNT]
     return list(attribute.attribute_claims(parsed, counts, domain=domain))
 
@@ -255,6 +257,49 @@ def test_side_of_bodies_and_titled_people(text: str, surface: str, side: str, do
     assert _claim(text, "2023-08-25", surface, domain).side == side
 
 
+# (text, surface, side): a person keeps the side their description gives elsewhere in the article, even in a
+# sentence with no count that the parser skips (dev B04, seeds 004 + 003, dev A04, dev B06)
+DESCRIBED_PEOPLE = [
+    ("List of possible unaccounted for after Maui fire now 1,000 to 1,100\nSome of the information is incomplete "
+     "— officials may have a first name and that is all, or they may not have a gender, Maui County Mayor "
+     "Richard Bissen said.\nTwo days ago, Bissen said the number was 850 after the FBI had reconciled various "
+     "lists of the unaccounted for.", "850", "Maui"),
+    ("Deployment imminent\nUkrainian President Volodymyr Zelensky expressed his disappointment at the behavior of "
+     "his allies.\nTwo North Korean brigades of up to 6,000 personnel each are currently undergoing training in "
+     "Russia, President Volodymyr Zelensky said.", "6,000", "Ukraine"),
+    # the tagger takes "Yunus Sezer" for a body here and "Sezer" for a person later
+    ("Turkey’s toll rose to 2,921 as of Tuesday morning, reports said quoting Yunus Sezer, Turkey’s head of "
+     "disaster services.\nA total of 15,834 injuries have been reported, Sezer said in a news conference in "
+     "Ankara.", "15,834", "Turkey"),
+    # a governor with no place in the title governs the region the article's places lie in
+    ("The number of people on the official list of those missing from the Maui wildfire stood at 385 on Friday."
+     "\nThe updated total was a startling departure from what had been expected — a day earlier Gov. Josh Green "
+     "said he believed the number would fall below 100.", "100", "Hawaii"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "surface", "side"), DESCRIBED_PEOPLE)
+def test_a_person_keeps_the_side_of_their_description(text: str, surface: str, side: str, domain: Domain) -> None:
+    [claim] = [c for c in _attributed(text, "2023-08-23", domain, skim_=True) if c.surface == surface]
+    assert claim.side == side
+
+
+def test_a_minister_of_no_named_country_is_of_the_country_the_article_is_about(domain: Domain) -> None:
+    # dev A02
+    text = (
+        "The Syrian Ministry of Health reports 812 dead and 1,449 injured as a result of the devastating earthquake."
+        "\nAhmed Damiriye, Assistant Minister of Health, said: “4 trucks loaded with medicines, surgical and "
+        "emergency supplies have been sent to Aleppo, Latakia and Hama.”"
+    )
+    [claim] = [c for c in _attributed(text, "2023-02-07", domain, skim_=True) if c.surface == "4"]
+    assert (claim.speaker, claim.side) == ("Ahmed Damiriye", "Syria")
+
+
+def test_a_governor_of_no_clear_region_has_no_side(domain: Domain) -> None:
+    text = "Gov. Jane Smith said 40 people had died in the floods."
+    assert _claim(text, "2023-08-23", "40", domain).side is None
+
+
 @pytest.mark.parametrize(
     ("outlet", "url", "side"),
     [
@@ -347,3 +392,19 @@ def test_a_number_in_an_embedded_post_belongs_to_its_author_and_date(domain: Dom
     claim = _claim(text, "2017-01-23", "1,001,616", domain)
     assert claim.speaker == "Metro (@wmata)"
     assert claim.claim_date == "2017-01-22"
+    assert claim.side == "WMATA"  # the handle is the acronym the article gives
+
+
+POST = "Metro Ridership: As of 11am, 193k trips taken so far today. #wmata— Metro (@wmata) January 20, 2017"
+
+
+def test_a_post_by_an_account_named_after_a_bodys_initials_comes_from_that_body(domain: Domain) -> None:
+    # dev C01: the article names the body in full, never by its acronym
+    text = (
+        "The Washington Metro Area Transit Authority, which operates the subway, said in a tweet 193,000 had taken "
+        "the Metro as of 11 a.m.\n" + POST
+    )
+    claim = _claim(text, "2017-01-20", "193k", domain)
+    assert (claim.speaker, claim.side) == ("Metro (@wmata)", "WMATA")
+    # a handle that no body of the article abbreviates says nothing about the side
+    assert _claim(POST, "2017-01-20", "193k", domain).side is None

@@ -109,7 +109,31 @@ SCOPES = [
     ("Interior Minister Carolina Toha said 38 police officers had been injured.", "38", "police injured", None, None),
     ("Rescuers were working to reach at least 10 miners trapped after a coal mine collapsed.", "10", "miner trapped",
      None, None),
+    # "put the number of X at N" counts X, not a count nearby; "put the crowd size at N" the crowd (dev C07)
+    ("The health ministry put the number of suspected cases at 3,100, with 92 deaths.", "3,100", "case", None, None),
+    ("The health ministry put the number of suspected cases at 3,100, with 92 deaths.", "92", "dead", None, None),
+    ("Officials estimate the number of people displaced at 40,000.", "40,000", "displaced", None, None),
+    ("He claimed 1.5 million people attended the inauguration, while independent estimates put the crowd size at "
+     "only 250,000.", "250,000", "attending", None, None),
 ]  # fmt: skip
+
+
+HELD_AREAS = [
+    # dev A02 and A05: the areas one side holds are a part, kept apart from the whole toll
+    ("In turn, the Syrian Civil Defense (White Helmets) reported that the death toll from the earthquake in "
+     "northwestern Syria (areas controlled by opposition groups) has risen to more than 740 dead.", "740"),
+    ("An additional 790 deaths have also been reported in rebel-controlled areas.", "790"),
+]  # fmt: skip
+
+
+def test_areas_a_side_holds_are_counted_apart(domain: Domain) -> None:
+    whole = "More than 5,000 deaths have been confirmed in both countries to date."
+    articles = [_article("a.txt", "\n".join([whole, *(text for text, _ in HELD_AREAS)]), "2023-02-07")]
+    claims = [c for a in articles for c in _scoped(a, domain)]
+    assert [c.event for c in claims if c.surface in {"740", "790"}] == ["opposition-held", "opposition-held"]
+    updated, _ = group.group_claims(claims, articles, domain=domain)
+    referent = {c.surface: c.referent for c in updated}
+    assert referent["740"] == referent["790"] != referent["5,000"]
 
 
 def test_the_year_of_the_event_a_clause_describes(domain: Domain) -> None:
