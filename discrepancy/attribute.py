@@ -292,6 +292,11 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
             side = None
         return acronym.group(1), text, side or people.side_of(acronym.group(1)) or acronym.group(1)
     root = tokens.root
+    agent = _named_agent(root)
+    if agent is not None:  # "an independent count by the Ruritanian Statistics Office put ...": the office
+        name = _strip_phrase(subtree_text(agent))
+        state_side = people.side_of(name) if _is_state_body(name) else None
+        return name, None, state_side or name  # a university or a rights group speaks for itself
     owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
     places = [
         o
@@ -427,7 +432,7 @@ def _governing_verb(token: Token) -> Token | None:
             return verb
     for verb in verbs:
         subject = _subject(verb)
-        if subject is not None and subject.lower_ not in INANIMATE_SUBJECTS | {"we", "i"}:
+        if subject is not None and (subject.lower_ not in INANIMATE_SUBJECTS | {"we", "i"} or _named_agent(subject)):
             return verb
     return None
 
@@ -443,11 +448,26 @@ SPEAKER_NOUNS = {
 }  # fmt: skip
 
 
+def _named_agent(subject: Token) -> Token | None:
+    """Who made an estimate or count the subject names: "a count by [the University of Westport's data lab]"."""
+    if lemma(subject).lower() not in INANIMATE_SUBJECTS | GENERIC_SOURCES:
+        return None
+    for prep in subject.children:
+        if prep.dep_ == "prep" and prep.lower_ == "by":
+            for agent in prep.children:
+                named = entities_in(agent.doc[agent.left_edge.i : agent.right_edge.i + 1])
+                if agent.dep_ == "pobj" and any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} for e in named):
+                    return agent
+    return None
+
+
 def _is_speaker(subject: Token) -> bool:
     """A subject that can make a statement: a name, an institution or a pronoun; not "9,057 deaths"."""
     phrase = _phrase(subject)
     if any(t.like_num for t in phrase):
         return False
+    if _named_agent(subject) is not None:
+        return True
     if subject.lower_ in {"he", "she", "they", "it"}:
         return True
     if subject.text.isupper() and len(subject.text) >= 2 and subject.text.isalpha():

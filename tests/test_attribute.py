@@ -332,6 +332,20 @@ def test_officials_of_a_named_body_keep_its_name(domain: Domain) -> None:
     assert (turkish.speaker, turkish.side) == ("Turkey officials", "Turkey")
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "side"),
+    [
+        ("An independent count by the University of Chile's data lab put attendance at roughly 110,000.",
+         "University of Chile's data lab", "University of Chile's data lab"),
+        ("An estimate by Turkey's health ministry put the number of dead at 300.", "Turkey's health ministry",
+         "Turkey"),
+    ],
+)  # fmt: skip
+def test_the_body_a_count_is_by_speaks(text: str, speaker: str, side: str, domain: Domain) -> None:
+    [claim] = _attributed(text, "2025-11-03", domain, outlet="")
+    assert (claim.speaker, claim.side) == (speaker, side)
+
+
 def test_the_group_is_the_body_named_before_it(domain: Domain) -> None:
     text = (
         "The government promised an inquiry.\n\n"
