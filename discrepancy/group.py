@@ -211,6 +211,13 @@ def _places(number: Token, noun: Token | None, clause: list[Token], domain: Doma
     if verb.dep_ == "relcl" and any(c.lower_ == "where" for c in verb.children):  # "Westshire, where 93 died"
         groups.append(_place_in(verb.doc[verb.head.left_edge.i : verb.head.i + 1], domain))
     places = [p for group in groups for p in group]
+    if not places:  # "trapped after a mine collapsed in the state of Westshire": where what it follows happened
+        holders = [verb] + ([verb.head] if verb.dep_ == "xcomp" else [])  # "worked to reach 10 miners"
+        holders += [c for c in (noun.children if noun is not None else ()) if c.dep_ == "acl"]  # "miners trapped"
+        events = [
+            c for h in holders for c in h.children if c.dep_ == "advcl" and any(m.dep_ == "mark" for m in c.children)
+        ]
+        places = [p for event in events for group in _prep_places(event, domain) for p in group]
     sentence = sentence_of(number)
     first = sentence[0] if sentence[0].lower_ == "in" else None
     if not places and first is not None and first.dep_ == "prep" and first.head.i != first.i:
@@ -698,7 +705,9 @@ def home_from_counts(places: set[str], domain: Domain, *, count: Callable[[str],
     # "in Lyon" and "in Nantes" in a story about France: the country is a candidate too
     places = set(places) | {a for p in places for a in domain.place_ancestors(p)}
     mentions = {p: count(mention_pattern(p, domain)) for p in places}
-    ranked = sorted(places, key=lambda p: (-mentions[p], len(domain.place_ancestors(p)), p))
+    # most named first; then a place the domain knows before one it does not, and the larger before the smaller
+    known = domain.place_names
+    ranked = sorted(places, key=lambda p: (-mentions[p], p not in known, len(domain.place_ancestors(p)), p))
     ranked = [p for p in ranked if p not in domain.place_ancestors(ranked[0])]
     inside = len(ranked) > 1 and ranked[0] in domain.place_ancestors(ranked[1])  # "WESTPORT, Ruritania —"
     if len(ranked) > 1 and not inside and count(together_pattern(ranked[0], ranked[1])):

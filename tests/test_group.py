@@ -105,6 +105,9 @@ SCOPES = [
     ("Dr. Peter Mollel said that 57 people had died at his hospital and more than 200 were admitted.", "200",
      "injured", None, None),
     ("Monsoon floods displace hundreds of thousands", "hundreds of thousands", "displaced", None, None),
+    # a count's place may be where the event it follows happened
+    ("Rescuers worked to reach at least 10 miners trapped after a coal mine collapsed in the northern state of "
+     "Zacatecas, the agency said.", "10", "miner trapped", None, "Zacatecas"),
     # a compound names its own class: police officers are not troops; the trapped are not the missing
     ("Interior Minister Carolina Toha said 38 police officers had been injured.", "38", "police injured", None, None),
     ("Rescuers were working to reach at least 10 miners trapped after a coal mine collapsed.", "10", "miner trapped",
@@ -292,3 +295,15 @@ def test_unplaced_counts_take_the_place_the_story_is_about(text: str, labels: di
     updated, _ = group.group_claims(_scoped(article, domain), [article], domain=domain)
     found = {c.surface: c.referent_label for c in updated if c.kind is Kind.COUNT}
     assert {surface: found[surface] for surface in labels} == labels
+
+
+def test_a_story_is_about_the_most_named_place_and_a_known_one_before_an_unknown(domain: Domain) -> None:
+    text = (
+        "Miners trapped in Zacatecas\n"
+        "MEXICO CITY - Rescuers worked to reach miners in the state of Zacatecas. "
+        "In 2023, a collapse in the state of Coahulia trapped 10 miners."
+    )
+    assert group.home_place({"Zacatecas", "Coahulia"}, [text], domain) == "Zacatecas"
+    assert group.home_place({"Coahulia", "Zacatecas"}, [text.replace("Miners trapped in Zacatecas", "")], domain) == (
+        "Mexico"
+    )
