@@ -46,6 +46,15 @@ class Domain:
                 names.setdefault(place, [place]).append(alias)
         return {place: tuple(dict.fromkeys(aliases)) for place, aliases in names.items()}
 
+    @functools.cached_property
+    def place_words(self) -> frozenset[str]:
+        """Lower-case one-word names of countries, regions and towns ("kursk", "maui"), for telling stories
+        apart; not of places such as "World", which every story lies in."""
+        located = {place for place in self.place_aliases.values() if place in self.place_parent}
+        countries = {place for place in self.place_aliases.values() if place.lower() in self.actor_aliases}
+        names = [name for name, place in self.place_aliases.items() if place in located | countries]
+        return frozenset(name for name in [*names, *self.gazetteer] if " " not in name)
+
     def place_ancestors(self, place: str) -> list[str]:
         chain: list[str] = []
         while place in self.place_parent:

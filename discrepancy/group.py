@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from spacy.tokens import Span, Token
@@ -566,17 +566,23 @@ def story_terms(article: Article) -> Counter[str]:
     return Counter(w.lower() for w in words if w.lower() not in _STOP_CAPITALS)
 
 
-def stories(articles: Sequence[Article], *, threshold: float = 0.12) -> dict[str, str]:
+def stories(
+    articles: Sequence[Article], *, threshold: float = 0.12, places: Container[str] = frozenset()
+) -> dict[str, str]:
     """Cluster articles about one event (shared names), article name -> story label.
 
     One pass in name order: each article joins the story whose summed term vector it is
     most similar to, or starts a new one. The cost grows with articles times stories, not
-    with pairs of articles, and the result depends only on the set of articles.
+    with pairs of articles, and the result depends only on the set of articles. Terms in
+    ``places`` are place names: two articles that each name places but none in common are
+    about two events, however many bodies they share ("World Health Organization").
     """
-    return stories_from_terms({a.name: story_terms(a) for a in articles}, threshold=threshold)
+    return stories_from_terms({a.name: story_terms(a) for a in articles}, threshold=threshold, places=places)
 
 
-def stories_from_terms(terms: Mapping[str, Mapping[str, int]], *, threshold: float = 0.12) -> dict[str, str]:
+def stories_from_terms(
+    terms: Mapping[str, Mapping[str, int]], *, threshold: float = 0.12, places: Container[str] = frozenset()
+) -> dict[str, str]:
     """``stories`` from each article's ``story_terms`` (as the store keeps them)."""
     terms = {name: Counter(counts) for name, counts in terms.items()}
     document_frequency: Counter[str] = Counter()
@@ -593,8 +599,11 @@ def stories_from_terms(terms: Mapping[str, Mapping[str, int]], *, threshold: flo
     for name in sorted(terms):
         weights = vector(terms[name])
         norm = _norm(weights)
+        named_places = {t for t in weights if t in places}
         best, best_similarity = -1, threshold
         for index, centroid in enumerate(centroids):
+            if named_places and not any(t in centroid for t in named_places) and any(t in places for t in centroid):
+                continue
             dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
             similarity = dot / (norm * centroid_norms[index])
             if similarity >= best_similarity:
@@ -747,7 +756,7 @@ def group_claims(
 
     ``story_of`` gives the stories when they were clustered over more articles than these.
     """
-    story_of = stories(articles) if story_of is None else story_of
+    story_of = stories(articles, places=domain.place_words) if story_of is None else story_of
     claims = _date_from_story(claims, articles, story_of)
     counts = [c for c in claims if c.kind is Kind.COUNT]
     by_story: dict[str, list[Claim]] = defaultdict(list)

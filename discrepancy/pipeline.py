@@ -248,7 +248,7 @@ def run(
             stored_articles, claims, comparisons = [], [], []
         else:
             old_failures = previous["failures"] if previous else []
-            story_of = _stories(store)
+            story_of = _stories(store, domain)
             # review decisions may span stories, and a new pipeline may group anew: then everything
             whole = bool(fingerprint) or previous is None or previous["pipeline_version"] != version
             if whole:
@@ -323,14 +323,15 @@ def run(
     )
 
 
-def _stories(store: Store) -> dict[str, str]:
+def _stories(store: Store, domain: Domain) -> dict[str, str]:
     """Every stored article's story, clustered from the terms kept for each article."""
     from .group import stories_from_terms, story_terms
 
     terms = store.story_terms()
     missing = [name for name, kept in terms.items() if kept is None]
     found = {article.name: story_terms(article) for article in store.load_articles(missing)} if missing else {}
-    return stories_from_terms({name: kept if kept is not None else found[name] for name, kept in terms.items()})
+    kept_or_found = {name: kept if kept is not None else found[name] for name, kept in terms.items()}
+    return stories_from_terms(kept_or_found, places=domain.place_words)
 
 
 @contextmanager

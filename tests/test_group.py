@@ -206,6 +206,20 @@ def test_stories_cluster_articles_on_one_event() -> None:
     assert story["a.txt"] == story["b.txt"] != story["c.txt"]
 
 
+def test_stories_in_different_places_stay_apart_though_they_share_a_body(domain: Domain) -> None:
+    quake = (
+        "The toll of the quake in Morocco rose to 2,012, the interior ministry said. In Marrakech, "
+        "the World Health Organization said hospitals were full, and the Red Crescent sent 300 volunteers."
+    )
+    floods = (
+        "Floods in Derna killed at least 5,300 people, the Red Crescent said. The World Health Organization "
+        "said 30,000 people had fled Derna."
+    )
+    articles = [_article("a.txt", quake, "2023-09-10"), _article("b.txt", floods, "2023-09-13")]
+    assert len(set(group.stories(articles).values())) == 1  # the bodies alone make one story
+    assert len(set(group.stories(articles, places=domain.place_words).values())) == 2
+
+
 def test_counts_part_way_through_a_day_are_kept_apart_from_day_totals(domain: Domain) -> None:
     text = (
         "Metro said 193,000 people had taken the train as of 11 a.m. on Friday.\n"
