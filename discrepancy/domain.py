@@ -170,7 +170,8 @@ def _add_gazetteer(
         if kind == "country" or name.lower() in place_aliases:
             continue  # a town named as a country ("Kuwait") or as a place the desk lists is that place
         for alias in names:
-            if alias.lower() not in place_aliases:
+            is_acronym = len(alias) <= 4 and alias.lower() in actor_aliases  # the town "Un" is not the UN
+            if alias.lower() not in place_aliases and not is_acronym:
                 gazetteer.setdefault(alias.lower(), name)
         if inside:
             place_parent.setdefault(name, country_of.get(inside, inside))

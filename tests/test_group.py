@@ -272,6 +272,9 @@ def test_the_gazetteer_places_towns_and_regions_in_their_country(domain: Domain)
     # the desk's own files win: the gazetteer's "United States" is places.yaml's "US"
     assert domain.place_aliases["united states of america"] == "US"
     assert domain.place_ancestors("Maui") == ["Hawaii", "US"]
+    # a short town name that is a body's acronym is the body: "the UN's humanitarian office" is not in India
+    assert "un" not in domain.gazetteer and domain.actor_aliases["un"] == "UN"
+    assert domain.gazetteer["paris"] == "Paris"
 
 
 def test_a_malformed_gazetteer_line_names_its_file_and_line(tmp_path) -> None:
