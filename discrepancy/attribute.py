@@ -461,6 +461,19 @@ def _named_agent(subject: Token) -> Token | None:
     return None
 
 
+def _appositive_body(subject: Token) -> Span | None:
+    """ "Aid group Save the Children estimated ...": the body a common noun's apposition names."""
+    if subject.pos_ != "NOUN":
+        return None
+    for child in subject.children:
+        if child.dep_ == "appos":
+            apposition = child.doc[child.left_edge.i : child.right_edge.i + 1]
+            bodies = [e for e in entities_in(apposition) if e.label_ == "ORG"]
+            if bodies:
+                return bodies[0]
+    return None
+
+
 def _is_speaker(subject: Token) -> bool:
     """A subject that can make a statement: a name, an institution or a pronoun; not "9,057 deaths"."""
     phrase = _phrase(subject)
@@ -572,7 +585,7 @@ class _Attributor:
             if subject.lower_ in {"he", "she"}:
                 return self.last_person
             return self.last_source if subject.lower_ in {"it", "they"} else None
-        phrase = _phrase(subject)
+        phrase = _appositive_body(subject) or _phrase(subject)
         result = _speaker_from_tokens(phrase, self.people)
         earlier = self._earlier_description(subject)
         if earlier:

@@ -346,6 +346,12 @@ def test_the_body_a_count_is_by_speaks(text: str, speaker: str, side: str, domai
     assert (claim.speaker, claim.side) == (speaker, side)
 
 
+def test_a_body_in_apposition_to_a_common_noun_speaks(domain: Domain) -> None:
+    text = "Aid group Save the Children estimated that 350,000 children had been displaced."
+    claim = _claim(text, "2025-06-21", "350,000", domain)
+    assert (claim.speaker, claim.side) == ("Save the Children", "Save the Children")
+
+
 def test_the_group_is_the_body_named_before_it(domain: Domain) -> None:
     text = (
         "The government promised an inquiry.\n\n"
