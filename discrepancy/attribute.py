@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
-from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of, subtree_text
+from .nlp import ParsedArticle, doc_text, entities_in, entity_of, lemma, sentence_of, span_text, subtree_text
 from .skim import quote_opening
 from .types import Claim
 
@@ -139,11 +139,12 @@ class _ArticleSpeakers:
         self.state_officers: set[str] = set()  # last names described as ministers of no named country
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
-        last_names = {e.text.split()[-1].lower() for e in persons if e.text.split()}
+        last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
         # "quoting Yunus Sezer, Ruritania's head of ...": a person the tagger took for a body once
-        persons += [e for e in entities_in(doc) if e.label_ == "ORG" and e.text.split()[-1].lower() in last_names]
+        persons += [e for e in entities_in(doc) if e.label_ == "ORG" and span_text(e).split()[-1].lower() in last_names]
+        text = doc_text(doc)
         for ent in sorted(persons, key=lambda e: e.start):
-            name = TITLES.sub("", ent.text.strip()).strip(" ,.'’")
+            name = TITLES.sub("", span_text(ent).strip()).strip(" ,.'’")
             name = re.sub(r"['’]s$", "", name)
             words = name.split()
             if not words:
@@ -153,9 +154,9 @@ class _ArticleSpeakers:
                 self.full_names[last] = name
             root = ent.root
             head = root.head if root.dep_ in {"appos", "compound"} else root
-            description = doc[head.left_edge.i : head.right_edge.i + 1].text
+            description = span_text(doc[head.left_edge.i : head.right_edge.i + 1])
             side = self.side_of(description) or self.place_of(description)  # "Westshire Gov. Jane Smith"
-            if side is None and _GOVERNOR.search(doc.text[max(0, ent.start_char - 12) : ent.start_char] + ent.text):
+            if side is None and _GOVERNOR.search(text[max(0, ent.start_char - 12) : ent.end_char]):
                 side = self.home_region  # "Gov. Jane Smith" in a story set in Westshire governs Westshire
             if side and last not in self.person_side:
                 self.person_side[last] = side
@@ -266,9 +267,10 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     """(speaker, speaker_org, side) from a subject phrase like "ministry spokesman Col Jane Smith"."""
     persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
-    side = people.side_of(tokens.text)
+    phrase = span_text(tokens)
+    side = people.side_of(phrase)
     if not persons:
-        last_word = tokens.text.split()[-1] if tokens.text.split() else ""
+        last_word = phrase.split()[-1] if phrase.split() else ""
         is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
         is_person_like = tokens.root.pos_ == "PROPN" and (
             tokens.root.ent_type_ in {"PERSON", ""} or last_word.lower() in people.full_names
@@ -278,14 +280,14 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
             return named, None, side or people.side_of_person(last_word)
     if persons:
         person = persons[-1]
-        name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
+        name = people.full_name(TITLES.sub("", span_text(person)).strip(" ,.'’"))
         name = re.sub(r"['’]s$", "", name)
         organisations = [e for e in entities_in(tokens) if e.label_ == "ORG" and e.end <= person.start]
         org_text = _strip_phrase(re.sub(r"['’]s\b", "", organisations[0].text)) if organisations else None
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.side_of_person(last)
-    text = _strip_phrase(tokens.text)
-    after = tokens.doc[tokens.end : tokens.end + 5].text
+    text = _strip_phrase(phrase)
+    after = span_text(tokens.doc[tokens.end : tokens.end + 5])
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
     if acronym and not persons:  # "the National Disaster Management Authority (NDMA)": desks know the acronym
         if side and not _is_state_body(text):  # "Ruritanian Observatory for Human Rights (ROHR)" speaks for itself
@@ -563,7 +565,7 @@ class _Attributor:
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         else:
-            self.named_bodies.append((phrase.text, result[0]))
+            self.named_bodies.append((span_text(phrase), result[0]))
         self.last_source = result
         return result
 
@@ -612,11 +614,11 @@ class _Attributor:
                         if is_person:
                             self.last_person = source
                         else:
-                            self.named_bodies.append((phrase.text, source[0]))
+                            self.named_bodies.append((span_text(phrase), source[0]))
                         speaker = source[0]
                     else:
                         speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
-                    when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})
+                    when = _date_attached(self.parsed, span_text(sent), sent.start_char, {token.i})
                     if speaker and when:
                         self.speaker_dates.setdefault(speaker, when)
 
@@ -631,7 +633,7 @@ class _Attributor:
 
     def _compared_with_previous(self, sent: Span) -> Attribution | None:
         """ "By comparison, 160,000 were ...": the source of the sentence before goes on comparing."""
-        if not _COMPARISON.match(sent.text) or sent.start == 0:
+        if not _COMPARISON.match(span_text(sent)) or sent.start == 0:
             return None
         previous = sentence_of(sent.doc[sent.start - 1])
         return self.attributed.get(previous.start_char)
@@ -667,7 +669,7 @@ class _Attributor:
         if according is not None:
             resolved = _speaker_from_tokens(_phrase(according), self.people)
             return Attribution(*resolved, via=article.via, anchor=according.idx)
-        headline = _HEADLINE_SOURCE.match(sent.text)
+        headline = _HEADLINE_SOURCE.match(span_text(sent))
         if headline and self.people.side_of(headline.group(1)):
             side = self.people.side_of(headline.group(1))
             return Attribution(f"{side} government", None, side, article.via, None)
@@ -727,7 +729,7 @@ class _Attributor:
 
     def _quote_attribution(self, sent: Span) -> Attribution | None:
         """A quoted sentence with no speaker: the attribution that closes the quote nearby."""
-        text = sent.text.lstrip()
+        text = span_text(sent).lstrip()
         if text[:1] not in "\"“‘'":
             return None
         following = [s for s in self.sentences if s.start >= sent.end][:2]

@@ -188,6 +188,19 @@ def parse_article(article: Article, *, model: str, skip: Iterable[tuple[int, int
         return ParsedArticle(article, nlp(masked_text(article, also=skip)))
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept per document: spaCy joins the text of every token on each call."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the document's text instead of joined from its tokens."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
 def sentence_of(token: Token) -> Span:
     """``token.sent`` without spaCy's scan from the start of the document on every call."""
     doc = token.doc
