@@ -90,7 +90,7 @@ def alias_matches(text: str, aliases: dict[str, str]) -> list[re.Match[str]]:
     One pattern per alias table: a loop over the aliases was a tenth of the analysis time."""
     cached = _ALIAS_PATTERNS.get(id(aliases))
     if cached is None or cached[0] is not aliases:
-        pattern = re.compile(rf"(?<!\w)(?P<alias>{_trie_alternation(aliases)})(?:['’]s)?(?!\w)")
+        pattern = re.compile(rf"(?<!\w)(?P<alias>{trie_alternation(aliases)})(?:['’]s)?(?!\w)")
         cached = _ALIAS_PATTERNS[id(aliases)] = (aliases, pattern)
     return list(cached[1].finditer(text.lower()))
 
@@ -99,7 +99,7 @@ _Trie = dict[str, "_Trie"]
 _END = ""  # the key marking that a word ends at a node of the trie
 
 
-def _trie_alternation(words: Iterable[str]) -> str:
+def trie_alternation(words: Iterable[str]) -> str:
     """A pattern for any of the words, as a trie: "un(?:ion|ited(?: states)?)".
 
     The regex engine tries the alternatives of a plain list one by one at every word of the text, a
@@ -123,10 +123,10 @@ def _trie_pattern(node: _Trie) -> str:
             (next_char, child), *_ = child.items()
             char += next_char
         branches.append(re.escape(char) + _trie_pattern(child))
-    if not branches:
-        return ""
-    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-    return f"(?:{pattern})?" if _END in node else pattern  # greedy: the longer word first
+    alternatives = "|".join(branches)
+    if _END in node:
+        return f"(?:{alternatives})?" if branches else ""  # greedy: the longer word first
+    return alternatives if len(branches) == 1 else f"(?:{alternatives})"
 
 
 def _read(directory: Path, name: str) -> tuple[object, bytes]:
