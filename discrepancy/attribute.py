@@ -24,7 +24,7 @@ from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
 from .nlp import ParsedArticle, doc_text, entities_in, entity_of, lemma, sentence_of, span_text, subtree_text
 from .skim import quote_opening
-from .types import Claim
+from .types import Claim, with_fields
 
 REPORTING_VERBS = {
     "say", "tell", "announce", "confirm", "estimate", "believe", "report", "state", "add", "claim",
@@ -798,7 +798,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
             )
         ):
             side = attributor.home_country  # "the interior ministry said": the ministry of where this happens
-        yield dataclasses.replace(
+        yield with_fields(
             claim,
             speaker=attribution.speaker,
             speaker_org=attribution.speaker_org,
@@ -822,6 +822,8 @@ _SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30}
 
 def _signature(text: str, position: int) -> re.Match[str] | None:
     """The signature of an embedded post on the number's line or the line after it."""
+    if "(@" not in text:  # no post at all: most articles
+        return None
     line_start = text.rfind("\n", 0, position) + 1
     line_end = text.find("\n", position)
     line_end = len(text) if line_end < 0 else line_end
@@ -855,8 +857,13 @@ _RELAYS = (
 )
 
 
+_RELAY_WORDS = ("citing", "quoting", "cited by", "according to report", "told", "writes", "wrote", "report")
+
+
 def _relay(sentence: str) -> str | None:
     """The outlet or agency a statement reached the article through, when the sentence names one."""
+    if not any(word in sentence for word in _RELAY_WORDS):
+        return None
     for pattern in _RELAYS:
         match = pattern.search(sentence)
         if match:

@@ -8,7 +8,6 @@ group). ``group_claims`` clusters articles into stories and builds referents fro
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import math
@@ -49,16 +48,13 @@ def _clause(number: Token) -> list[Token]:
     node = number
     while node.head.i != node.i and node.pos_ not in {"VERB", "AUX"}:
         node = node.head
+    holding_number = {number.i} | {a.i for a in number.ancestors}  # the tokens whose subtree holds the number
     tokens = []
     for token in node.subtree:
         path = token
         blocked = False
         while path.i != node.i:
-            if (
-                path.dep_ in _CLAUSE_BREAKS
-                and path.pos_ in {"VERB", "AUX"}
-                and not any(t.i == number.i for t in path.subtree)
-            ):
+            if path.dep_ in _CLAUSE_BREAKS and path.pos_ in {"VERB", "AUX"} and path.i not in holding_number:
                 blocked = True
                 break
             path = path.head
@@ -516,7 +512,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
             if occasion is None:
                 occasion = (main_occasion(parsed.article, domain),)
             event = occasion[0]  # a crowd counted in an article about one occasion
-        yield dataclasses.replace(claim, counted_class=counted_class, actor=actor, place=place, event=event)
+        yield with_fields(claim, counted_class=counted_class, actor=actor, place=place, event=event)
 
 
 def _is_outcome(counted_class: str | None, domain: Domain) -> bool:

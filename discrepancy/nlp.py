@@ -149,7 +149,17 @@ _MORPHS: dict[int, dict[str, str]] = {}  # id of a pipeline's vocabulary -> morp
 
 
 def lemma(token: Token) -> str:
-    """The token's lemma, computed when first asked for (the lemmatizer does not run over every token)."""
+    """The token's lemma, computed when first asked for (the lemmatizer does not run over every token).
+
+    Kept per document by token too: reading a token's text, tag and part of speech costs more than that."""
+    by_token = token.doc.user_data.setdefault("lemmas", {})
+    found = by_token.get(token.i)
+    if found is None:
+        found = by_token[token.i] = _lemma(token)
+    return found
+
+
+def _lemma(token: Token) -> str:
     key = (token.lower_, token.pos_, token.tag_)
     found = _LEMMAS.get(key)
     if found is None:
