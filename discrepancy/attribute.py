@@ -16,13 +16,24 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from spacy.attrs import DEP, ENT_TYPE, POS
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, LOWER, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
-from .nlp import ParsedArticle, doc_text, entities_in, entity_of, lemma, sentence_of, span_text, subtree_text
+from .nlp import (
+    ParsedArticle,
+    doc_text,
+    entities_in,
+    entity_of,
+    kept_per_token,
+    lemma,
+    sentence_of,
+    span_text,
+    subtree_text,
+)
 from .skim import quote_opening
 from .types import Claim, with_fields
 
@@ -89,6 +100,7 @@ def _entity_phrase(token: Token) -> Span | None:
     return entity if entity is not None and entity.label_ in {"ORG", "PERSON"} else None
 
 
+@kept_per_token
 def _phrase(token: Token) -> Span:
     """The noun phrase headed by a token, without trailing clauses; an apposition naming a person wins."""
     doc = token.doc
@@ -137,6 +149,7 @@ class _ArticleSpeakers:
         self.full_names: dict[str, str] = {}
         self.person_side: dict[str, str | None] = {}
         self.state_officers: set[str] = set()  # last names described as ministers of no named country
+        self.found_full_names: dict[str, str | None] = {}  # last name -> find_full_name's answer
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
         last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
@@ -226,6 +239,11 @@ class _ArticleSpeakers:
 
     def find_full_name(self, last: str) -> str | None:
         """A person named by last name only: the fullest capitalised name ending in it."""
+        if last not in self.found_full_names:  # asked again and again: each search reads the whole text
+            self.found_full_names[last] = self._find_full_name(last)
+        return self.found_full_names[last]
+
+    def _find_full_name(self, last: str) -> str | None:
         if last.lower() in self.full_names:
             return self.full_names[last.lower()]
         pattern = rf"\b((?:[A-Z][\w'’-]+ ){{1,2}}){re.escape(last)}\b"
@@ -445,6 +463,7 @@ SPEAKER_NOUNS = {
 }  # fmt: skip
 
 
+@kept_per_token
 def _is_speaker(subject: Token) -> bool:
     """A subject that can make a statement: a name, an institution or a pronoun; not "9,057 deaths"."""
     phrase = _phrase(subject)
@@ -467,6 +486,7 @@ def _says(verb: Token, subject: Token) -> bool:
     return is_noun and lemma(verb).lower() in {"say", "tell"} and not any(t.like_num for t in _phrase(subject))
 
 
+@kept_per_token
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
         if lemma(child) in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
@@ -499,8 +519,14 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _according_to(sent: Span) -> Token | None:
-    for token in sent:
-        if token.lower_ == "according" and token.i + 1 < sent.end and token.doc[token.i + 1].lower_ == "to":
+    doc = sent.doc
+    found = doc.user_data.get("according")
+    if found is None:  # most sentences have none: found in a column of numbers, not token by token
+        according = numpy.uint64(doc.vocab.strings["according"])
+        found = doc.user_data["according"] = numpy.flatnonzero(doc.to_array(LOWER) == according).tolist()
+    first, last = bisect.bisect_left(found, sent.start), bisect.bisect_left(found, sent.end)
+    for token in (doc[i] for i in found[first:last]):
+        if token.i + 1 < sent.end and token.doc[token.i + 1].lower_ == "to":
             objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
@@ -512,10 +538,10 @@ def _verbs_and_people_subjects(doc: Doc) -> list[int]:
     found = doc.user_data.get("verbs_and_people_subjects")
     if found is None:
         verb, nsubj, person = POS_IDS["VERB"], doc.vocab.strings["nsubj"], doc.vocab.strings["PERSON"]
-        columns = doc.to_array([POS, DEP, ENT_TYPE]).tolist()
-        found = doc.user_data["verbs_and_people_subjects"] = [
-            i for i, (pos, dep, entity) in enumerate(columns) if pos == verb or (dep == nsubj and entity == person)
-        ]
+        columns = doc.to_array([POS, DEP, ENT_TYPE])
+        is_verb = columns[:, 0] == verb
+        is_person_subject = (columns[:, 1] == numpy.uint64(nsubj)) & (columns[:, 2] == numpy.uint64(person))
+        found = doc.user_data["verbs_and_people_subjects"] = numpy.flatnonzero(is_verb | is_person_subject).tolist()
     return found
 
 

@@ -20,7 +20,7 @@ with warnings.catch_warnings():
 
 from .dates import count_follows
 from .domain import Domain, trie_alternation
-from .nlp import ParsedArticle, lemma, sentence_of
+from .nlp import ParsedArticle, lemma, sentence_of, span_text
 from .types import Claim, Kind, Qualifier
 
 _UNITS = [
@@ -393,7 +393,7 @@ def extract_claims(parsed: ParsedArticle, *, domain: Domain) -> Iterator[Claim]:
     article = parsed.article
     seen_sentences: list[str] = []
     for sent in doc.sents:
-        text = sent.text
+        text = span_text(sent)
         normalised = " ".join(text.split())
         if len(normalised) >= 20 and any(normalised in earlier for earlier in seen_sentences):
             continue  # a paragraph or headline printed twice is one claim, not two

@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import spacy
 from spacy.attrs import DEP, IDX, LOWER, POS, TAG
@@ -18,6 +19,8 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import NumpyOps
 
 from .types import Article
+
+_T = TypeVar("_T")
 
 
 @Language.component("newline_sentences")
@@ -209,6 +212,22 @@ def doc_text(doc: Doc) -> str:
 def span_text(span: Span) -> str:
     """``span.text``, sliced from the document's text instead of joined from its tokens."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def kept_per_token(function: Callable[[Token], _T]) -> Callable[[Token], _T]:
+    """A function of the parse around a token, computed once per token of a document.
+
+    For the functions of the parse alone that attribution asks about the same tokens again and again."""
+    key = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def kept(token: Token) -> _T:
+        found = token.doc.user_data.setdefault(key, {})
+        if token.i not in found:
+            found[token.i] = function(token)
+        return found[token.i]  # type: ignore[no-any-return]
+
+    return kept
 
 
 def sentence_of(token: Token) -> Span:
