@@ -146,7 +146,7 @@ def _pos_lookup(maps: tuple[dict, ...], strings: StringStore):  # type: ignore[n
     return set_pos
 
 
-_LEMMAS: dict[tuple[str, str, str], str] = {}
+_LEMMAS: dict[tuple[int, int, int], str] = {}  # (lower, pos, tag) as ids -> lemma
 _LEMMATIZERS: dict[int, object] = {}  # id of a pipeline's vocabulary -> its (disabled) lemmatizer
 _MORPHS: dict[int, dict[str, str]] = {}  # id of a pipeline's vocabulary -> morphology by tag
 
@@ -163,7 +163,7 @@ def lemma(token: Token) -> str:
 
 
 def _lemma(token: Token) -> str:
-    key = (token.lower_, token.pos_, token.tag_)
+    key = (token.lower, token.pos, token.tag)  # ids: reading the strings costs more
     found = _LEMMAS.get(key)
     if found is None:
         vocab = id(token.doc.vocab)
