@@ -16,15 +16,26 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from spacy.attrs import DEP, ENT_TYPE, POS
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, LOWER, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
-from .nlp import ParsedArticle, entities_in, entity_of, lemma, sentence_of, subtree_text
+from .nlp import (
+    ParsedArticle,
+    doc_text,
+    entities_in,
+    entity_of,
+    kept_per_token,
+    lemma,
+    sentence_of,
+    span_text,
+    subtree_text,
+)
 from .skim import quote_opening
-from .types import Claim
+from .types import Claim, with_fields
 
 REPORTING_VERBS = {
     "say", "tell", "announce", "confirm", "estimate", "believe", "report", "state", "add", "claim",
@@ -89,6 +100,7 @@ def _entity_phrase(token: Token) -> Span | None:
     return entity if entity is not None and entity.label_ in {"ORG", "PERSON"} else None
 
 
+@kept_per_token
 def _phrase(token: Token) -> Span:
     """The noun phrase headed by a token, without trailing clauses; an apposition naming a person wins."""
     doc = token.doc
@@ -137,13 +149,15 @@ class _ArticleSpeakers:
         self.full_names: dict[str, str] = {}
         self.person_side: dict[str, str | None] = {}
         self.state_officers: set[str] = set()  # last names described as ministers of no named country
+        self.found_full_names: dict[str, str | None] = {}  # last name -> find_full_name's answer
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
-        last_names = {e.text.split()[-1].lower() for e in persons if e.text.split()}
+        last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
         # "quoting Yunus Sezer, Ruritania's head of ...": a person the tagger took for a body once
-        persons += [e for e in entities_in(doc) if e.label_ == "ORG" and e.text.split()[-1].lower() in last_names]
+        persons += [e for e in entities_in(doc) if e.label_ == "ORG" and span_text(e).split()[-1].lower() in last_names]
+        text = doc_text(doc)
         for ent in sorted(persons, key=lambda e: e.start):
-            name = TITLES.sub("", ent.text.strip()).strip(" ,.'’")
+            name = TITLES.sub("", span_text(ent).strip()).strip(" ,.'’")
             name = re.sub(r"['’]s$", "", name)
             words = name.split()
             if not words:
@@ -153,9 +167,9 @@ class _ArticleSpeakers:
                 self.full_names[last] = name
             root = ent.root
             head = root.head if root.dep_ in {"appos", "compound"} else root
-            description = doc[head.left_edge.i : head.right_edge.i + 1].text
+            description = span_text(doc[head.left_edge.i : head.right_edge.i + 1])
             side = self.side_of(description) or self.place_of(description)  # "Westshire Gov. Jane Smith"
-            if side is None and _GOVERNOR.search(doc.text[max(0, ent.start_char - 12) : ent.start_char] + ent.text):
+            if side is None and _GOVERNOR.search(text[max(0, ent.start_char - 12) : ent.end_char]):
                 side = self.home_region  # "Gov. Jane Smith" in a story set in Westshire governs Westshire
             if side and last not in self.person_side:
                 self.person_side[last] = side
@@ -225,6 +239,11 @@ class _ArticleSpeakers:
 
     def find_full_name(self, last: str) -> str | None:
         """A person named by last name only: the fullest capitalised name ending in it."""
+        if last not in self.found_full_names:  # asked again and again: each search reads the whole text
+            self.found_full_names[last] = self._find_full_name(last)
+        return self.found_full_names[last]
+
+    def _find_full_name(self, last: str) -> str | None:
         if last.lower() in self.full_names:
             return self.full_names[last.lower()]
         pattern = rf"\b((?:[A-Z][\w'’-]+ ){{1,2}}){re.escape(last)}\b"
@@ -266,9 +285,10 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
     """(speaker, speaker_org, side) from a subject phrase like "ministry spokesman Col Jane Smith"."""
     persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
-    side = people.side_of(tokens.text)
+    phrase = span_text(tokens)
+    side = people.side_of(phrase)
     if not persons:
-        last_word = tokens.text.split()[-1] if tokens.text.split() else ""
+        last_word = phrase.split()[-1] if phrase.split() else ""
         is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
         is_person_like = tokens.root.pos_ == "PROPN" and (
             tokens.root.ent_type_ in {"PERSON", ""} or last_word.lower() in people.full_names
@@ -278,14 +298,14 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
             return named, None, side or people.side_of_person(last_word)
     if persons:
         person = persons[-1]
-        name = people.full_name(TITLES.sub("", person.text).strip(" ,.'’"))
+        name = people.full_name(TITLES.sub("", span_text(person)).strip(" ,.'’"))
         name = re.sub(r"['’]s$", "", name)
         organisations = [e for e in entities_in(tokens) if e.label_ == "ORG" and e.end <= person.start]
         org_text = _strip_phrase(re.sub(r"['’]s\b", "", organisations[0].text)) if organisations else None
         last = name.split()[-1].lower() if name.split() else ""
         return name, org_text, side or people.side_of_person(last)
-    text = _strip_phrase(tokens.text)
-    after = tokens.doc[tokens.end : tokens.end + 5].text
+    text = _strip_phrase(phrase)
+    after = span_text(tokens.doc[tokens.end : tokens.end + 5])
     acronym = re.match(r"\s*\(([A-Z][A-Z&]{1,9}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\)", after)
     if acronym and not persons:  # "the National Disaster Management Authority (NDMA)": desks know the acronym
         if side and not _is_state_body(text):  # "Ruritanian Observatory for Human Rights (ROHR)" speaks for itself
@@ -474,6 +494,7 @@ def _appositive_body(subject: Token) -> Span | None:
     return None
 
 
+@kept_per_token
 def _is_speaker(subject: Token) -> bool:
     """A subject that can make a statement: a name, an institution or a pronoun; not "9,057 deaths"."""
     phrase = _phrase(subject)
@@ -498,6 +519,7 @@ def _says(verb: Token, subject: Token) -> bool:
     return is_noun and lemma(verb).lower() in {"say", "tell"} and not any(t.like_num for t in _phrase(subject))
 
 
+@kept_per_token
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
         if lemma(child) in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
@@ -530,8 +552,14 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _according_to(sent: Span) -> Token | None:
-    for token in sent:
-        if token.lower_ == "according" and token.i + 1 < sent.end and token.doc[token.i + 1].lower_ == "to":
+    doc = sent.doc
+    found = doc.user_data.get("according")
+    if found is None:  # most sentences have none: found in a column of numbers, not token by token
+        according = numpy.uint64(doc.vocab.strings["according"])
+        found = doc.user_data["according"] = numpy.flatnonzero(doc.to_array(LOWER) == according).tolist()
+    first, last = bisect.bisect_left(found, sent.start), bisect.bisect_left(found, sent.end)
+    for token in (doc[i] for i in found[first:last]):
+        if token.i + 1 < sent.end and token.doc[token.i + 1].lower_ == "to":
             objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
@@ -543,10 +571,10 @@ def _verbs_and_people_subjects(doc: Doc) -> list[int]:
     found = doc.user_data.get("verbs_and_people_subjects")
     if found is None:
         verb, nsubj, person = POS_IDS["VERB"], doc.vocab.strings["nsubj"], doc.vocab.strings["PERSON"]
-        columns = doc.to_array([POS, DEP, ENT_TYPE]).tolist()
-        found = doc.user_data["verbs_and_people_subjects"] = [
-            i for i, (pos, dep, entity) in enumerate(columns) if pos == verb or (dep == nsubj and entity == person)
-        ]
+        columns = doc.to_array([POS, DEP, ENT_TYPE])
+        is_verb = columns[:, 0] == verb
+        is_person_subject = (columns[:, 1] == numpy.uint64(nsubj)) & (columns[:, 2] == numpy.uint64(person))
+        found = doc.user_data["verbs_and_people_subjects"] = numpy.flatnonzero(is_verb | is_person_subject).tolist()
     return found
 
 
@@ -596,7 +624,7 @@ class _Attributor:
         if any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         else:
-            self.named_bodies.append((phrase.text, result[0]))
+            self.named_bodies.append((span_text(phrase), result[0]))
         self.last_source = result
         return result
 
@@ -645,11 +673,11 @@ class _Attributor:
                         if is_person:
                             self.last_person = source
                         else:
-                            self.named_bodies.append((phrase.text, source[0]))
+                            self.named_bodies.append((span_text(phrase), source[0]))
                         speaker = source[0]
                     else:
                         speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None
-                    when = _date_attached(self.parsed, sent.text, sent.start_char, {token.i})
+                    when = _date_attached(self.parsed, span_text(sent), sent.start_char, {token.i})
                     if speaker and when:
                         self.speaker_dates.setdefault(speaker, when)
 
@@ -664,7 +692,7 @@ class _Attributor:
 
     def _compared_with_previous(self, sent: Span) -> Attribution | None:
         """ "By comparison, 160,000 were ...": the source of the sentence before goes on comparing."""
-        if not _COMPARISON.match(sent.text) or sent.start == 0:
+        if not _COMPARISON.match(span_text(sent)) or sent.start == 0:
             return None
         previous = sentence_of(sent.doc[sent.start - 1])
         return self.attributed.get(previous.start_char)
@@ -700,7 +728,7 @@ class _Attributor:
         if according is not None:
             resolved = _speaker_from_tokens(_phrase(according), self.people)
             return Attribution(*resolved, via=article.via, anchor=according.idx)
-        headline = _HEADLINE_SOURCE.match(sent.text)
+        headline = _HEADLINE_SOURCE.match(span_text(sent))
         if headline and self.people.side_of(headline.group(1)):
             side = self.people.side_of(headline.group(1))
             return Attribution(f"{side} government", None, side, article.via, None)
@@ -760,7 +788,7 @@ class _Attributor:
 
     def _quote_attribution(self, sent: Span) -> Attribution | None:
         """A quoted sentence with no speaker: the attribution that closes the quote nearby."""
-        text = sent.text.lstrip()
+        text = span_text(sent).lstrip()
         if text[:1] not in "\"“‘'":
             return None
         following = [s for s in self.sentences if s.start >= sent.end][:2]
@@ -829,7 +857,7 @@ def attribute_claims(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: 
             )
         ):
             side = attributor.home_country  # "the interior ministry said": the ministry of where this happens
-        yield dataclasses.replace(
+        yield with_fields(
             claim,
             speaker=attribution.speaker,
             speaker_org=attribution.speaker_org,
@@ -853,6 +881,8 @@ _SIGNATURE = re.compile(r"[—–-]?\s*([A-Z][\w .'’&-]{0,40}?)\s*\(@(\w{1,30}
 
 def _signature(text: str, position: int) -> re.Match[str] | None:
     """The signature of an embedded post on the number's line or the line after it."""
+    if "(@" not in text:  # no post at all: most articles
+        return None
     line_start = text.rfind("\n", 0, position) + 1
     line_end = text.find("\n", position)
     line_end = len(text) if line_end < 0 else line_end
@@ -886,8 +916,13 @@ _RELAYS = (
 )
 
 
+_RELAY_WORDS = ("citing", "quoting", "cited by", "according to report", "told", "writes", "wrote", "report")
+
+
 def _relay(sentence: str) -> str | None:
     """The outlet or agency a statement reached the article through, when the sentence names one."""
+    if not any(word in sentence for word in _RELAY_WORDS):
+        return None
     for pattern in _RELAYS:
         match = pattern.search(sentence)
         if match:

@@ -97,6 +97,13 @@ _YEAR_CUE_BEFORE = re.compile(
     r"this|that|early|late|mid)|['’]s)[\s-]*$",
     re.IGNORECASE,
 )
+# Most sentences name no date, and a pattern is slow to fail at every word: each finder first checks for
+# words its patterns need. Every month name _MONTH matches starts with one of these (case-sensitively).
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# every phrase _RELATIVE_DAY or _RELATIVE_PERIOD matches holds one of these words, in any case
+_RELATIVE_WORDS = ("day", "night", "tomorrow", "this", "last", "ago")
+# the characters besides ASCII letters that match an ASCII letter when ignoring case: İ ı ſ K (Kelvin)
+_FOLDING_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _UNIT = re.compile(r"(?:km|kg|mph|ft|mi|m|cm|mm|lb|lbs|h|hrs|gmt|utc|bst|est|edt|pst|cet)\b", re.IGNORECASE)
 _IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "personnel", "police", "staff", "feet"})
 _NOT_PLURALS = frozenset({"this", "thus", "does", "goes", "plus", "always", "perhaps", "across", "unless", "whereas"})
@@ -149,8 +156,21 @@ def _parse_published(value: str) -> str | None:
     return parsed.date().isoformat()
 
 
+def _may_name_month(text: str) -> bool:
+    return any(stem in text for stem in _MONTH_STEMS)
+
+
+def _may_be_relative(text: str) -> bool:
+    if any(char in text for char in _FOLDING_TO_ASCII):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _RELATIVE_WORDS)
+
+
 def _month_day(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if not _may_name_month(text):
+        return found
     for pattern in (_MONTH_DAY, _DAY_MONTH):
         for match in pattern.finditer(text):
             month, day = _month_number(match["month"]), int(match["day"])
@@ -163,7 +183,9 @@ def _month_day(text: str, base: date | None) -> list[DateMention]:
 
 
 def _numeric(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if "/" not in text and "-" not in text:
+        return found
     for match in _NUMERIC.finditer(text):
         first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
         if year < 100:
@@ -178,6 +200,8 @@ def _numeric(text: str, base: date | None) -> list[DateMention]:
 
 
 def _month_year(text: str, base: date | None) -> list[DateMention]:
+    if not _may_name_month(text):
+        return []
     return [
         _mention(match, f"{match['year']}-{_month_number(match['month']):02d}", MONTH, relative=False)
         for match in _MONTH_YEAR.finditer(text)
@@ -186,7 +210,9 @@ def _month_year(text: str, base: date | None) -> list[DateMention]:
 
 
 def _month_alone(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if not _may_name_month(text):
+        return found
     for match in _MONTH_ALONE.finditer(text):
         if count_follows(text, match.end()):  # "from March organizers"
             continue
@@ -200,7 +226,9 @@ def _month_alone(text: str, base: date | None) -> list[DateMention]:
 
 
 def _weekdays(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if "day" not in text:  # in every weekday's name
+        return found
     for match in _WEEKDAY.finditer(text):
         value = None
         if base is not None:
@@ -219,7 +247,9 @@ def _weekdays(text: str, base: date | None) -> list[DateMention]:
 
 
 def _relative(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if not _may_be_relative(text):
+        return found
     for match in _RELATIVE_DAY.finditer(text):
         if match["today"]:
             offset = 0
@@ -253,7 +283,9 @@ def _period(match: re.Match[str], base: date | None) -> tuple[str, str | None]:
 
 
 def _years(text: str, base: date | None) -> list[DateMention]:
-    found = []
+    found: list[DateMention] = []
+    if "19" not in text and "20" not in text:
+        return found
     for match in _BARE_YEAR.finditer(text):
         after = text[match.end() : match.end() + 2]
         ends_clause = not after.strip() or after.lstrip()[:1] in ".,;:!?)]\"'”’—–"

@@ -8,7 +8,6 @@ group). ``group_claims`` clusters articles into stories and builds referents fro
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import math
@@ -17,7 +16,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import DEP, HEAD, POS
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.tokens import Doc, Span, Token
 
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
@@ -49,22 +51,31 @@ def _clause(number: Token) -> list[Token]:
     node = number
     while node.head.i != node.i and node.pos_ not in {"VERB", "AUX"}:
         node = node.head
+    heads, breaks = _heads_and_breaks(number.doc)
+    holding_number = {number.i} | {a.i for a in number.ancestors}  # the tokens whose subtree holds the number
     tokens = []
     for token in node.subtree:
-        path = token
-        blocked = False
-        while path.i != node.i:
-            if (
-                path.dep_ in _CLAUSE_BREAKS
-                and path.pos_ in {"VERB", "AUX"}
-                and not any(t.i == number.i for t in path.subtree)
-            ):
-                blocked = True
-                break
-            path = path.head
-        if not blocked:
+        path = token.i
+        while path != node.i and not (breaks[path] and path not in holding_number):
+            path = heads[path]
+        if path == node.i:  # no other clause's verb between the token and the clause's own
             tokens.append(token)
     return tokens or list(sentence_of(number))
+
+
+def _heads_and_breaks(doc: Doc) -> tuple[list[int], list[bool]]:
+    """Each token's head, and whether it is a verb that heads a clause of its own, from columns of numbers
+    (walking up from every word of a clause token by token was most of ``_clause``'s time)."""
+    found = doc.user_data.get("heads_and_breaks")
+    if found is None:
+        columns = doc.to_array([HEAD, DEP, POS])
+        heads = numpy.arange(len(doc)) + columns[:, 0].astype(numpy.int64)  # HEAD is an offset, negative ones wrapped
+        breaks = numpy.zeros(len(doc), dtype=bool)
+        for dep in _CLAUSE_BREAKS:
+            breaks |= columns[:, 1] == numpy.uint64(doc.vocab.strings[dep])
+        breaks &= (columns[:, 2] == POS_IDS["VERB"]) | (columns[:, 2] == POS_IDS["AUX"])
+        found = doc.user_data["heads_and_breaks"] = (heads.tolist(), breaks.tolist())
+    return found  # type: ignore[no-any-return]
 
 
 def _canonical_place(text: str, domain: Domain) -> str | None:
@@ -431,10 +442,9 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         entry = domain.classes.get(token.lower_) or domain.classes.get(lemma(token).lower())
         if entry and entry[1] == "event":
             occasions.append((abs(token.i - number.i), entry[0]))
-        in_full_date = token.ent_type_ == "DATE" and token.ent_iob_ == "I"  # "February 6, 2023"
         if (
-            re.fullmatch(r"(?:19|20)\d\d", token.text)
-            and not in_full_date
+            _YEAR.fullmatch(token.text)
+            and not (token.ent_type_ == "DATE" and token.ent_iob_ == "I")  # in a full date: "February 6, 2023"
             and token.i != number.i
             and token.dep_ in {"pobj", "npadvmod", "nummod", "compound"}
         ):
@@ -449,7 +459,7 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         parts.append(year if len(year) == 4 else f"20{year}")
     if _PART_OF_DAY.search(window) and not cumulative:
         parts.append("so far")  # "as of 11 a.m.": a count part-way through the day, not the day's total
-    held = _HELD_AREAS.search(window)
+    held = _HELD_AREAS.search(window) if _may_name_held_areas(window) else None
     if held:  # "in rebel-controlled areas", "(areas controlled by opposition groups)": a part apart from the whole
         holder = (held.group("holder") or held.group("by")).lower()
         parts.append(f"{_HOLDERS.get(holder, holder)}-held")
@@ -463,6 +473,16 @@ _HELD_AREAS = re.compile(
     r"(?P<by>[A-Za-z]+)",
     re.IGNORECASE,
 )
+# _HELD_AREAS backtracks through every word: it is tried only on windows with one of its verbs (ignoring case;
+# of the letters of these, only "i" matches another character, İ or ı)
+_HOLDING_VERBS = ("held", "controlled", "run", "occupied")
+
+
+def _may_name_held_areas(window: str) -> bool:
+    lowered = window.lower()
+    return any(verb in lowered for verb in _HOLDING_VERBS) or "\u0130" in window or "\u0131" in window
+
+
 _HOLDERS = {"rebel": "opposition", "rebels": "opposition", "insurgent": "opposition", "insurgents": "opposition"}
 
 
@@ -523,7 +543,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
             if occasion is None:
                 occasion = (main_occasion(parsed.article, domain),)
             event = occasion[0]  # a crowd counted in an article about one occasion
-        yield dataclasses.replace(claim, counted_class=counted_class, actor=actor, place=place, event=event)
+        yield with_fields(claim, counted_class=counted_class, actor=actor, place=place, event=event)
 
 
 def _is_outcome(counted_class: str | None, domain: Domain) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import spacy
 from spacy.attrs import DEP, IDX, LOWER, POS, TAG
@@ -18,6 +19,8 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import NumpyOps
 
 from .types import Article
+
+_T = TypeVar("_T")
 
 
 @Language.component("newline_sentences")
@@ -143,14 +146,24 @@ def _pos_lookup(maps: tuple[dict, ...], strings: StringStore):  # type: ignore[n
     return set_pos
 
 
-_LEMMAS: dict[tuple[str, str, str], str] = {}
+_LEMMAS: dict[tuple[int, int, int], str] = {}  # (lower, pos, tag) as ids -> lemma
 _LEMMATIZERS: dict[int, object] = {}  # id of a pipeline's vocabulary -> its (disabled) lemmatizer
 _MORPHS: dict[int, dict[str, str]] = {}  # id of a pipeline's vocabulary -> morphology by tag
 
 
 def lemma(token: Token) -> str:
-    """The token's lemma, computed when first asked for (the lemmatizer does not run over every token)."""
-    key = (token.lower_, token.pos_, token.tag_)
+    """The token's lemma, computed when first asked for (the lemmatizer does not run over every token).
+
+    Kept per document by token too: reading a token's text, tag and part of speech costs more than that."""
+    by_token = token.doc.user_data.setdefault("lemmas", {})
+    found = by_token.get(token.i)
+    if found is None:
+        found = by_token[token.i] = _lemma(token)
+    return found
+
+
+def _lemma(token: Token) -> str:
+    key = (token.lower, token.pos, token.tag)  # ids: reading the strings costs more
     found = _LEMMAS.get(key)
     if found is None:
         vocab = id(token.doc.vocab)
@@ -186,6 +199,35 @@ def parse_article(article: Article, *, model: str, skip: Iterable[tuple[int, int
     nlp = load_nlp(model)
     with one_blas_thread():
         return ParsedArticle(article, nlp(masked_text(article, also=skip)))
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept per document: spaCy joins the text of every token on each call."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the document's text instead of joined from its tokens."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def kept_per_token(function: Callable[[Token], _T]) -> Callable[[Token], _T]:
+    """A function of the parse around a token, computed once per token of a document.
+
+    For the functions of the parse alone that attribution asks about the same tokens again and again."""
+    key = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def kept(token: Token) -> _T:
+        found = token.doc.user_data.setdefault(key, {})
+        if token.i not in found:
+            found[token.i] = function(token)
+        return found[token.i]  # type: ignore[no-any-return]
+
+    return kept
 
 
 def sentence_of(token: Token) -> Span:

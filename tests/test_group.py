@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from discrepancy import attribute, config, extract, group, nlp
-from discrepancy.domain import Domain, load_domain
+from discrepancy.domain import Domain, alias_matches, load_domain
 from discrepancy.errors import ConfigError
 from discrepancy.types import Article, Claim, Kind
 
@@ -324,3 +326,21 @@ def test_a_story_is_about_the_most_named_place_and_a_known_one_before_an_unknown
     assert group.home_place({"Coahulia", "Zacatecas"}, [text.replace("Miners trapped in Zacatecas", "")], domain) == (
         "Mexico"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States and the United Kingdom, then the US's allies in the UN.",
+        "united statesman, united states-led, the unite, u.s. forces, Uni",
+        "New York City's mayor and New Yorkers in new york",
+    ],
+)
+def test_alias_matches_take_the_longest_alias_as_a_plain_alternation_would(text: str) -> None:
+    words = ["us", "u.s.", "un", "united states", "united kingdom", "unite", "new york", "new york city"]
+    aliases = {word: word for word in words}
+    alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    plain = re.finditer(rf"(?<!\w)(?P<alias>{alternation})(?:['’]s)?(?!\w)", text.lower())
+    found = [(m.span(), m["alias"]) for m in alias_matches(text, aliases)]
+    assert found == [(m.span(), m["alias"]) for m in plain]
+    assert found
