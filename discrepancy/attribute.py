@@ -482,7 +482,7 @@ def _named_agent(subject: Token) -> Token | None:
 
 
 def _appositive_body(subject: Token) -> Span | None:
-    """ "Aid group Save the Children estimated ...": the body a common noun's apposition names."""
+    """ "Aid group Help the Young estimated ...": the body a common noun's apposition names."""
     if subject.pos_ != "NOUN":
         return None
     for child in subject.children:
@@ -642,7 +642,7 @@ class _Attributor:
         )
         found = [m for pattern in patterns for m in re.finditer(pattern, before)]
         if not found:
-            # "The group said" after "Human rights group Amnesty International said": that body
+            # "The group said" after "Rights group Westwatch said": that body
             word = subject.lower_
             named = [name for text, name in self.named_bodies if word in text.lower().split() and name.lower() != word]
             return named[-1] if named else None

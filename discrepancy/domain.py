@@ -49,7 +49,7 @@ class Domain:
 
     @functools.cached_property
     def place_words(self) -> frozenset[str]:
-        """Lower-case one-word names of countries, regions and towns ("kursk", "maui"), for telling stories
+        """Lower-case one-word names of countries, regions and towns ("westshire", "westport"), for telling stories
         apart; not of places such as "World", which every story lies in."""
         located = {place for place in self.place_aliases.values() if place in self.place_parent}
         countries = {place for place in self.place_aliases.values() if place.lower() in self.actor_aliases}

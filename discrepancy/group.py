@@ -551,7 +551,7 @@ def _is_outcome(counted_class: str | None, domain: Domain) -> bool:
 
 
 def _most_specific(places: list[str], domain: Domain) -> str | None:
-    """The one place, or the innermost of places that lie in one another ("in India, ... in Assam state")."""
+    """The one place, or the innermost of places that lie in one another ("in Ruritania, ... in Westshire state")."""
     for place in places:
         ancestors = domain.place_ancestors(place)
         if all(other == place or other in ancestors for other in places):
