@@ -61,8 +61,10 @@ _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?![\d%])"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _NUM = r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
-_MONTH_DAY = re.compile(rf"\b{_WEEKDAY_PREFIX}{_MONTH}\s*{_DAY}(?![\d:]|,\d{{3}})(?:,?\s+{_YEAR4})?")
-_DAY_MONTH = re.compile(rf"(?<![\d,.$£€])\b{_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
+# Each pattern that starts at a word first looks ahead for a letter or digit it can start with: the engine
+# then skips most words at once instead of trying every alternative there.
+_MONTH_DAY = re.compile(rf"\b(?=[JFMASONDTW]){_WEEKDAY_PREFIX}{_MONTH}\s*{_DAY}(?![\d:]|,\d{{3}})(?:,?\s+{_YEAR4})?")
+_DAY_MONTH = re.compile(rf"(?<![\d,.$£€])\b(?=[MTWFS\d]){_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR4}")
 # A month alone is a date only after a word that introduces a time: "in October", "since August".
 _MONTH_ALONE = re.compile(
@@ -77,14 +79,14 @@ _WEEKDAY = re.compile(
     r"(?:(?:['’]s)?\s+(?:morning|afternoon|evening|night)\b)?"
 )
 _RELATIVE_DAY = re.compile(
-    r"\b(?:(?P<today>today|tonight|this (?:morning|afternoon|evening))"
+    r"\b(?=[tylaofsen\d])(?:(?P<today>today|tonight|this (?:morning|afternoon|evening))"
     r"|(?P<yesterday>(?:the day before )?yesterday|last night)"
     r"|(?P<tomorrow>tomorrow)"
     rf"|{_NUM}\s+days?\s+(?:ago|earlier))\b",
     re.IGNORECASE,
 )
 _RELATIVE_PERIOD = re.compile(
-    r"\b(?:(?P<last_week>last week)"
+    r"\b(?=[tlaofsen\d])(?:(?P<last_week>last week)"
     r"|(?P<this_month>(?:earlier )?this month)|(?P<last_month>last month)"
     r"|(?P<this_year>(?:earlier )?this year)|(?P<last_year>last year)"
     rf"|{_NUM}\s+(?P<unit>week|month|year)s?\s+ago)\b",
