@@ -101,7 +101,7 @@ _YEAR_CUE_BEFORE = re.compile(
 )
 # Most sentences name no date, and a pattern is slow to fail at every word: each finder first checks for
 # words its patterns need. Every month name _MONTH matches starts with one of these (case-sensitively).
-_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_STEM = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 # every phrase _RELATIVE_DAY or _RELATIVE_PERIOD matches holds one of these words, in any case
 _RELATIVE_WORDS = ("day", "night", "tomorrow", "this", "last", "ago")
 # the characters besides ASCII letters that match an ASCII letter when ignoring case: İ ı ſ K (Kelvin)
@@ -159,7 +159,7 @@ def _parse_published(value: str) -> str | None:
 
 
 def _may_name_month(text: str) -> bool:
-    return any(stem in text for stem in _MONTH_STEMS)
+    return _MONTH_STEM.search(text) is not None
 
 
 def _may_be_relative(text: str) -> bool:
