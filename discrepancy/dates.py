@@ -61,18 +61,18 @@ _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?![\d%])"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _NUM = r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
-# Each pattern that starts at a word first looks ahead for a letter or digit it can start with: the engine
-# then skips most words at once instead of trying every alternative there.
+# Each pattern that starts at a word or after a look-behind first looks ahead for a character it can start
+# with: the engine then skips most positions at once instead of trying every alternative or look-behind there.
 _MONTH_DAY = re.compile(rf"\b(?=[JFMASONDTW]){_WEEKDAY_PREFIX}{_MONTH}\s*{_DAY}(?![\d:]|,\d{{3}})(?:,?\s+{_YEAR4})?")
-_DAY_MONTH = re.compile(rf"(?<![\d,.$£€])\b(?=[MTWFS\d]){_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
+_DAY_MONTH = re.compile(rf"(?=[MTWFS\d])(?<![\d,.$£€])\b{_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR4}")
 # A month alone is a date only after a word that introduces a time: "in October", "since August".
 _MONTH_ALONE = re.compile(
     r"\b(?:in|since|until|till|by|during|through|throughout|from|before|after)\s+"
     rf"(?:(?:early|mid|late)[\s-]+)?{_MONTH}(?!\s*\d)"
 )
-_NUMERIC = re.compile(r"(?<![\d/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
-_ISO = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")
+_NUMERIC = re.compile(r"(?=\d)(?<![\d/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
+_ISO = re.compile(r"(?=[12])(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")
 _WEEKDAY = re.compile(
     r"\b(?:(?P<mod>last|next|this|past)\s+)?"
     r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -93,7 +93,7 @@ _RELATIVE_PERIOD = re.compile(
     re.IGNORECASE,
 )
 # A bare year: "in 2009", "since 1939", "the 1960 tsunami", "... in 2005." but not "3000 soldiers".
-_BARE_YEAR = re.compile(r"(?<![\d,.$£€/:-])(?P<year>(?:19|20)\d\d)(?![\d%]|[.,]\d|['’]?s\b|-)")
+_BARE_YEAR = re.compile(r"(?=[12])(?<![\d,.$£€/:-])(?P<year>(?:19|20)\d\d)(?![\d%]|[.,]\d|['’]?s\b|-)")
 _YEAR_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|year|until|till|by|from|before|after|during|through|between|and|to|the|"
     r"this|that|early|late|mid)|['’]s)[\s-]*$",
