@@ -150,6 +150,7 @@ class _ArticleSpeakers:
         self.person_side: dict[str, str | None] = {}
         self.state_officers: set[str] = set()  # last names described as ministers of no named country
         self.found_full_names: dict[str, str | None] = {}  # last name -> find_full_name's answer
+        self.speakers: dict[tuple[int, int], tuple[str, str | None, str | None]] = {}  # phrase -> its speaker
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
         last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
@@ -283,6 +284,13 @@ class Attribution:
 
 def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
     """(speaker, speaker_org, side) from a subject phrase like "ministry spokesman Col Jane Smith"."""
+    key = (tokens.start, tokens.end)  # the speakers' pass and the claims read the same subjects
+    if key not in people.speakers:
+        people.speakers[key] = _read_speaker(tokens, people)
+    return people.speakers[key]
+
+
+def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
     persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
     phrase = span_text(tokens)

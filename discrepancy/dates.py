@@ -61,37 +61,39 @@ _YEAR4 = r"(?P<year>(?:19|20)\d\d)(?![\d%])"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _NUM = r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
-_MONTH_DAY = re.compile(rf"\b{_WEEKDAY_PREFIX}{_MONTH}\s*{_DAY}(?![\d:]|,\d{{3}})(?:,?\s+{_YEAR4})?")
-_DAY_MONTH = re.compile(rf"(?<![\d,.$£€])\b{_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
+# Each pattern that starts at a word or after a look-behind first looks ahead for a character it can start
+# with: the engine then skips most positions at once instead of trying every alternative or look-behind there.
+_MONTH_DAY = re.compile(rf"\b(?=[JFMASONDTW]){_WEEKDAY_PREFIX}{_MONTH}\s*{_DAY}(?![\d:]|,\d{{3}})(?:,?\s+{_YEAR4})?")
+_DAY_MONTH = re.compile(rf"(?=[MTWFS\d])(?<![\d,.$£€])\b{_WEEKDAY_PREFIX}{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR4})?")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR4}")
 # A month alone is a date only after a word that introduces a time: "in October", "since August".
 _MONTH_ALONE = re.compile(
     r"\b(?:in|since|until|till|by|during|through|throughout|from|before|after)\s+"
     rf"(?:(?:early|mid|late)[\s-]+)?{_MONTH}(?!\s*\d)"
 )
-_NUMERIC = re.compile(r"(?<![\d/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
-_ISO = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")
+_NUMERIC = re.compile(r"(?=\d)(?<![\d/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])")
+_ISO = re.compile(r"(?=[12])(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")
 _WEEKDAY = re.compile(
     r"\b(?:(?P<mod>last|next|this|past)\s+)?"
     r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"(?:(?:['’]s)?\s+(?:morning|afternoon|evening|night)\b)?"
 )
 _RELATIVE_DAY = re.compile(
-    r"\b(?:(?P<today>today|tonight|this (?:morning|afternoon|evening))"
+    r"\b(?=[tylaofsen\d])(?:(?P<today>today|tonight|this (?:morning|afternoon|evening))"
     r"|(?P<yesterday>(?:the day before )?yesterday|last night)"
     r"|(?P<tomorrow>tomorrow)"
     rf"|{_NUM}\s+days?\s+(?:ago|earlier))\b",
     re.IGNORECASE,
 )
 _RELATIVE_PERIOD = re.compile(
-    r"\b(?:(?P<last_week>last week)"
+    r"\b(?=[tlaofsen\d])(?:(?P<last_week>last week)"
     r"|(?P<this_month>(?:earlier )?this month)|(?P<last_month>last month)"
     r"|(?P<this_year>(?:earlier )?this year)|(?P<last_year>last year)"
     rf"|{_NUM}\s+(?P<unit>week|month|year)s?\s+ago)\b",
     re.IGNORECASE,
 )
 # A bare year: "in 2009", "since 1939", "the 1960 tsunami", "... in 2005." but not "3000 soldiers".
-_BARE_YEAR = re.compile(r"(?<![\d,.$£€/:-])(?P<year>(?:19|20)\d\d)(?![\d%]|[.,]\d|['’]?s\b|-)")
+_BARE_YEAR = re.compile(r"(?=[12])(?<![\d,.$£€/:-])(?P<year>(?:19|20)\d\d)(?![\d%]|[.,]\d|['’]?s\b|-)")
 _YEAR_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|year|until|till|by|from|before|after|during|through|between|and|to|the|"
     r"this|that|early|late|mid)|['’]s)[\s-]*$",
@@ -99,7 +101,7 @@ _YEAR_CUE_BEFORE = re.compile(
 )
 # Most sentences name no date, and a pattern is slow to fail at every word: each finder first checks for
 # words its patterns need. Every month name _MONTH matches starts with one of these (case-sensitively).
-_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_STEM = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 # every phrase _RELATIVE_DAY or _RELATIVE_PERIOD matches holds one of these words, in any case
 _RELATIVE_WORDS = ("day", "night", "tomorrow", "this", "last", "ago")
 # the characters besides ASCII letters that match an ASCII letter when ignoring case: İ ı ſ K (Kelvin)
@@ -157,7 +159,7 @@ def _parse_published(value: str) -> str | None:
 
 
 def _may_name_month(text: str) -> bool:
-    return any(stem in text for stem in _MONTH_STEMS)
+    return _MONTH_STEM.search(text) is not None
 
 
 def _may_be_relative(text: str) -> bool:

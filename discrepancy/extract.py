@@ -61,15 +61,19 @@ _SCALE_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9}
 _WORD = f"(?:{trie_alternation([*_UNITS, *_SCALES])})"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_AFTER_DIGITS = rf"(?:\s*-?\s*(?:{'|'.join(_SCALES)})\b|(?:k|bn|mln|mn)\b)"
+# each branch first looks ahead for a character it can start with (a digit; "a" or a number word's first
+# letter), so that the engine skips most positions at once instead of trying the branch there
+_FIRST_LETTERS = "".join(sorted({word[0] for word in [*_UNITS, *_SCALES, "a"]}))
 _ONE_NUMBER = (
-    rf"(?:(?<![\w$€£#./:,-])(?:{_DIGITS}){_SCALE_AFTER_DIGITS}?(?![\w/:]|[.,]\d|-(?!year)\w)"
-    rf"|\b(?:an?\s+(?:half[\s-])?(?=(?:{'|'.join(_SCALES)})\b))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*"
+    rf"(?:(?=\d)(?<![\w$€£#./:,-])(?:{_DIGITS}){_SCALE_AFTER_DIGITS}?(?![\w/:]|[.,]\d|-(?!year)\w)"
+    rf"|\b(?=[{_FIRST_LETTERS}])(?:an?\s+(?:half[\s-])?(?=(?:{'|'.join(_SCALES)})\b))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*"
     r"(?:\s+and\s+a\s+half)?\b(?!-(?:fold|thirds?|quarters?|halves)))"
 )
 NUMBER_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
 # "11,000-12,000", "10–12 million": a range written with a dash (a phone number's three parts are not)
 HYPHEN_RANGE_RE = re.compile(
-    rf"(?<![\w$€£#./:,-])({_DIGITS})\s*[-–—]\s*({_DIGITS})({_SCALE_AFTER_DIGITS}?)(?![\w/:-]|[.,]\d)", re.IGNORECASE
+    rf"(?=\d)(?<![\w$€£#./:,-])({_DIGITS})\s*[-–—]\s*({_DIGITS})({_SCALE_AFTER_DIGITS}?)(?![\w/:-]|[.,]\d)",
+    re.IGNORECASE,
 )
 _RANGE_JOINERS = re.compile(r"^(?:\s*[-–—]\s*|\s+to\s+|\s*,\s+(?:a\s+)?|\s+or\s+|\s+and\s+)$", re.IGNORECASE)
 _MONTHS = (
@@ -173,7 +177,9 @@ def number_value(surface: str) -> float | None:
 
 
 def _vague_re(domain: Domain) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{trie_alternation(domain.vague)})\b", re.IGNORECASE)  # the longest phrase that fits
+    first = "".join(sorted({re.escape(phrase[:1]) for phrase in domain.vague}))
+    starts = f"(?=[{first}])" if all(domain.vague) else ""  # as in _ONE_NUMBER
+    return re.compile(rf"\b{starts}(?:{trie_alternation(domain.vague)})\b", re.IGNORECASE)  # the longest that fits
 
 
 _VAGUE_CACHE: dict[str, re.Pattern[str]] = {}  # domain fingerprint -> its vague phrases as one pattern

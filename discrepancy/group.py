@@ -582,7 +582,7 @@ def _listed_with_others(place: str, clause: list[Token], domain: Domain) -> bool
 def story_terms(article: Article) -> Counter[str]:
     """The capitalised words an article's story is recognised by, with their counts."""
     body = article.text[article.body_start :]
-    words = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", body, re.MULTILINE)
+    words = re.findall(r"(?=[A-Z])(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b", body, re.MULTILINE)  # capitals first
     return Counter(w.lower() for w in words if w.lower() not in _STOP_CAPITALS)
 
 

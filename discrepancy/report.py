@@ -38,11 +38,12 @@ _PREFIX = {
 }
 _RELATION_RANK = {PairRelation.CONFLICT: 0, PairRelation.UPDATE: 1, PairRelation.COMPATIBLE: 2}
 _MARKDOWN_SPECIAL = re.compile(r"([\\|`*])")
+_WHITESPACE = re.compile(r"\s+")
 _TIMES = re.compile(r"\s+[x*]\s+")
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    return _WHITESPACE.sub(" ", text)
 
 
 def _md(text: str) -> str:
@@ -168,7 +169,8 @@ def _pair_weight(pair: ClaimPair) -> tuple[int, float, tuple[str, int], tuple[st
     ratio = values[1] / values[0] if values[0] > 0 else 0.0
     keys = ((pair.first.article, pair.first.start), (pair.second.article, pair.second.start))
     vague = Qualifier.VAGUE in (pair.first.qualifier, pair.second.qualifier)  # "thousands" is a weak finding
-    return (_RELATION_RANK[PairRelation(pair.relation)] + (10 if vague else 0), -ratio, *keys)
+    # a relation read back from the store is its value: a StrEnum member is found under its value too
+    return (_RELATION_RANK[pair.relation] + (10 if vague else 0), -ratio, *keys)
 
 
 def _table(rows: Iterable[Sequence[str]], headers: Sequence[str]) -> str:
@@ -204,7 +206,7 @@ def _section(comparison: Comparison, item: ReviewItem | None = None) -> list[str
     if item is not None:
         lines += _review_lines(item)
     lines += [f"- Note: {_md(note)}" for note in comparison.notes]
-    relations = Counter(PairRelation(pair.relation) for pair in comparison.pairs)
+    relations = Counter(pair.relation for pair in comparison.pairs)  # counted by value, read by member
     if comparison.pairs:
         counts = ", ".join(f"{relations[relation]} {relation.value}" for relation in PairRelation)
         main = min(comparison.pairs, key=_pair_weight)

@@ -14,9 +14,10 @@ from .domain import Domain
 from .types import Article
 
 # a sentence ends at . ! or ? (and a closing quote) before a capital or digit, unless it ends in an
-# abbreviation such as "Gen.", "U.S." or "p.m."
+# abbreviation such as "Gen.", "U.S." or "p.m." (the look-ahead first: most positions hold no stop, and the
+# look-behinds are slow to try at each)
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\.[A-Za-z])[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])"
+    r"(?=[.!?])(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\.[A-Za-z])[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])"
 )
 _NEEDS_CONTEXT = re.compile(r"\b(?:he|she|they|it|his|her|their|its)\b|[\"“”]", re.IGNORECASE)
 _OPENS_QUOTE = re.compile(r"^\s*[\"“‘']")
