@@ -72,6 +72,8 @@ def _analyse_batch(
     with one_blas_thread():
         for article, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
             claims = claims_of(ParsedArticle(article, doc), domain=domain)
+            # the caches kept on the parse hold spans of it: emptied, the parse is freed now, not by the cycle collector
+            doc.user_data.clear()
             if not for_store:
                 yield Analysed(article, claims)
                 continue
