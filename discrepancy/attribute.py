@@ -154,7 +154,7 @@ class _ArticleSpeakers:
         doc = parsed.doc
         persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
         last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
-        # "quoting Yunus Sezer, Ruritania's head of ...": a person the tagger took for a body once
+        # "quoting Jan Kowal, Ruritania's head of ...": a person the tagger took for a body once
         persons += [e for e in entities_in(doc) if e.label_ == "ORG" and span_text(e).split()[-1].lower() in last_names]
         text = doc_text(doc)
         for ent in sorted(persons, key=lambda e: e.start):
@@ -529,7 +529,7 @@ def _says(verb: Token, subject: Token) -> bool:
 
 @kept_per_token
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:  # "reports said quoting Yunus Sezer": the quoted person speaks
+    for child in verb.children:  # "reports said quoting Jan Kowal": the quoted person speaks
         if lemma(child) in {"quote", "cite"} and child.dep_ in {"xcomp", "advcl"}:
             quoted = [c for c in child.children if c.dep_ == "dobj" and _is_speaker(c)]
             if quoted:
