@@ -63,11 +63,13 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_AFTER_DIGITS = rf"(?:\s*-?\s*(?:{'|'.join(_SCALES)})\b|(?:k|bn|mln|mn)\b)"
 # each branch first looks ahead for a character it can start with (a digit; "a" or a number word's first
 # letter), so that the engine skips most positions at once instead of trying the branch there
+_SCALE_WORDS = "|".join(_SCALES)
 _FIRST_LETTERS = "".join(sorted({word[0] for word in [*_UNITS, *_SCALES, "a"]}))
 _ONE_NUMBER = (
     rf"(?:(?=\d)(?<![\w$€£#./:,-])(?:{_DIGITS}){_SCALE_AFTER_DIGITS}?(?![\w/:]|[.,]\d|-(?!year)\w)"
-    rf"|\b(?=[{_FIRST_LETTERS}])(?:an?\s+(?:half[\s-])?(?=(?:{'|'.join(_SCALES)})\b))?{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*"
-    r"(?:\s+and\s+a\s+half)?\b(?!-(?:fold|thirds?|quarters?|halves)))"
+    rf"|\b(?=[{_FIRST_LETTERS}h])(?:(?:an?\s+(?:half[\s-])?|half(?:\s+an?\s+|[\s-]))(?=(?:{_SCALE_WORDS})\b))?"
+    rf"{_WORD}(?:(?:\s+|-)(?:and\s+)?{_WORD})*"
+    rf"(?:\s+and\s+a\s+half(?:\s+(?:{_SCALE_WORDS})\b)?)?\b(?!-(?:fold|thirds?|quarters?|halves)))"
 )
 NUMBER_RE = re.compile(_ONE_NUMBER, re.IGNORECASE)
 # "11,000-12,000", "10–12 million": a range written with a dash (a phone number's three parts are not)
@@ -117,6 +119,13 @@ def _digits_value(surface: str) -> float | None:
 @functools.lru_cache(maxsize=4096)
 def _words_value(surface: str) -> float | None:
     text = surface.lower().replace("-", " ")
+    half_of = re.fullmatch(r"half (?:an? )?(\w+)", text)  # "half a million"
+    if half_of:
+        return _SCALES[half_of[1]] / 2 if half_of[1] in _SCALES else None
+    whole_and_half = re.fullmatch(r"(.+) and a half (\w+)", text)  # "one and a half million"
+    if whole_and_half and whole_and_half[2] in _SCALES:
+        whole = _words_value(whole_and_half[1])
+        return (whole + 0.5) * _SCALES[whole_and_half[2]] if whole else None
     half = text.endswith(" and a half")
     text = text.removesuffix(" and a half")
     if text.startswith(("a half ", "an half ")):
@@ -288,8 +297,25 @@ _QUALIFIER_ORDER = ("up_to", "at_least", "more_than", "less_than", "approx")
 _QUOTES = set("\"'“”‘’«»")
 
 
-def counted_token(doc, first, last):  # type: ignore[no-untyped-def]
-    """The noun a number counts: "2,000 [soldiers]", "hundreds of [families]", "8,000 of these [forces]"."""
+def counted_token(doc, first, last, *, domain: Domain):  # type: ignore[no-untyped-def]
+    """The noun a number counts: "2,000 [soldiers]", "hundreds of [families]", "8,000 of these [forces]".
+
+    Never a place's name: in a headline such as "Thousands Flood Westport" the parse may hang the
+    number on the town, which is where they are, not what is counted."""
+    noun = _counted_word(doc, last)
+    if noun is not None and noun.tag_ == "NNP" and _names_a_place(noun, domain):
+        return None
+    return noun
+
+
+def _names_a_place(token, domain: Domain) -> bool:  # type: ignore[no-untyped-def]
+    """A place of the domain's files, or of the gazetteer unless it is also a word for what is counted (a town
+    may be called "Police")."""
+    name = token.lower_
+    return name in domain.place_aliases or (name in domain.gazetteer and name not in domain.classes)
+
+
+def _counted_word(doc, last):  # type: ignore[no-untyped-def]
     sent_end = sentence_of(last).end
     if last.i + 1 < sent_end and doc[last.i + 1].lower_ == "of":
         objects = [c for c in doc[last.i + 1].children if c.dep_ == "pobj"]
@@ -412,7 +438,7 @@ def extract_claims(parsed: ParsedArticle, *, domain: Domain) -> Iterator[Claim]:
             tokens = doc.char_span(start, end, alignment_mode="expand")
             if tokens is None or len(tokens) == 0:
                 continue
-            noun = counted_token(doc, tokens[0], tokens[-1])
+            noun = counted_token(doc, tokens[0], tokens[-1], domain=domain)
             before, after = text[: span.start], text[span.end :]
             kind = _kind(span, before, after, noun, domain)
             found.append((span, start, end, tokens, noun, kind))

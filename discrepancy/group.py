@@ -370,13 +370,23 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
         if verb.pos_ == "VERB" and any(lemma(c) in _MEASURE_NOUNS for c in verb.children if c.dep_ == "nsubj"):
             # "..., saying the final count could exceed 20,000 people": the count the sentence is about
             return _outcome(sentence_of(number), number, domain) or thing
-        if verb.pos_ == "VERB" and domain.classes.get(lemma(verb), ("", ""))[1] == "event":
-            return "attending"  # "3 million people would march": those who take part in the occasion
+        if verb.pos_ == "VERB" and (
+            domain.classes.get(lemma(verb), ("", ""))[1] == "event" or _names_occasion(verb, domain)
+        ):
+            # "3 million people would march", "30,000 people joined the parade": those who take part in the occasion
+            return "attending"
         if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
     return f"{thing} {outcome}" if outcome else thing
+
+
+def _names_occasion(verb: Token, domain: Domain) -> bool:
+    """Whether a verb's object is an occasion: "joined the parade", "took part in the festival"."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [o for c in verb.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+    return any(domain.classes.get(lemma(o).lower(), ("", ""))[1] == "event" for o in objects)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -440,8 +450,10 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         if token.lower_ in _SUBSET_WORDS and token.dep_ == "amod" and token.head.i != number.i:
             parts.append(token.lower_)
         entry = domain.classes.get(token.lower_) or domain.classes.get(lemma(token).lower())
+        entry = entry or domain.classes.get(_hyphenated(token), ("", ""))
         if entry and entry[1] == "event":
-            occasions.append((abs(token.i - number.i), entry[0]))
+            # an occasion that only dates the count ("a day after the parade") yields to one it is about
+            occasions.append((_only_dates(token, number), abs(token.i - number.i), entry[0]))
         if (
             _YEAR.fullmatch(token.text)
             and not (token.ent_type_ == "DATE" and token.ent_iob_ == "I")  # in a full date: "February 6, 2023"
@@ -451,7 +463,7 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
             parts.append(token.text)
     parts += _host_years(number)
     if occasions:
-        parts.insert(0, min(occasions)[1])
+        parts.insert(0, min(occasions)[2])
     window = " ".join(t.text for t in clause)
     numeric = _NUMERIC_DATE.search(window)
     if numeric:  # "11am 1/20/13 = 317k": the day the table row counts
@@ -464,6 +476,25 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         holder = (held.group("holder") or held.group("by")).lower()
         parts.append(f"{_HOLDERS.get(holder, holder)}-held")
     return " ".join(dict.fromkeys(parts)) or None
+
+
+_TIME_PREPOSITIONS = {"after", "before", "since", "following", "ahead", "until", "prior"}
+
+
+def _only_dates(token: Token, number: Token) -> bool:
+    """Whether ``token`` lies in a phrase of time that does not hold the number: "one day after the parade"."""
+    for ancestor in token.ancestors:
+        if ancestor.dep_ == "prep" and ancestor.lower_ in _TIME_PREPOSITIONS:
+            return not ancestor.is_ancestor(number)
+    return False
+
+
+def _hyphenated(token: Token) -> str:
+    """ "swearing-in" when ``token`` starts it: spaCy splits words at their hyphens."""
+    doc = token.doc
+    if token.i + 2 >= len(doc) or token.whitespace_ or doc[token.i + 1].text != "-" or doc[token.i + 1].whitespace_:
+        return ""
+    return f"{token.lower_}-{doc[token.i + 2].lower_}"
 
 
 # areas a side holds: "rebel-held", "government-controlled areas", "territory controlled by the opposition"
@@ -508,6 +539,7 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
     """Fill counted_class, actor, place and event on count claims of one article."""
     doc = parsed.doc
     previous_class: str | None = None
+    previous_event: str | None = None
     measured_class: str | None = None  # what "the number of ..." last counted, for a later bare "the number"
     occasion: tuple[str | None] | None = None  # the article's main occasion, once a count needs it
     for claim in claims:
@@ -519,13 +551,16 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
             yield claim
             continue
         number = tokens[-1]
-        noun = _valued_object(number) or counted_token(doc, tokens[0], tokens[-1])
+        noun = _valued_object(number) or counted_token(doc, tokens[0], tokens[-1], domain=domain)
         clause = _clause(number)
         counted_class = _class_of(number, noun, clause, domain)
         measure = _measure_subject(number)
         if counted_class is None:
             earlier = measured_class if measure is not None else previous_class
             counted_class = _class_of(number, noun, list(sentence_of(number)), domain) or earlier
+        # "X drew 800,000 people to his first parade. Y drew about 300,000.": a count with no noun of its own
+        # continues the previous one
+        follows_previous = noun is None and measure is None and counted_class == previous_class
         if measure is not None and any(c.dep_ == "prep" and c.lower_ == "of" for c in measure.children):
             measured_class = counted_class
         previous_class = counted_class
@@ -539,11 +574,29 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         if place is not None and _listed_with_others(place, clause, domain):
             place = None
         event = _event(clause, number, domain, cumulative=_is_outcome(counted_class, domain))
-        if event is None and counted_class in domain.occasion_classes:
-            if occasion is None:
-                occasion = (main_occasion(parsed.article, domain),)
-            event = occasion[0]  # a crowd counted in an article about one occasion
+        if event is None and follows_previous:
+            event = previous_event
+        previous_event = event
+        if event is None and (counted_class in domain.occasion_classes or _bare_people(noun, counted_class)):
+            # a crowd counted in a sentence naming an occasion ("said of the parade's crowd, ..."), else in an
+            # article about one occasion
+            event = _occasion_in(list(sentence_of(number)), number, domain)
+            if event is None:
+                if occasion is None:
+                    occasion = (main_occasion(parsed.article, domain),)
+                event = occasion[0]
         yield with_fields(claim, counted_class=counted_class, actor=actor, place=place, event=event)
+
+
+def _occasion_in(tokens: list[Token], number: Token, domain: Domain) -> str | None:
+    event = _event(tokens, number, domain)
+    return event.split()[0] if event and _is_occasion(event, domain) else None
+
+
+def _bare_people(noun: Token | None, counted_class: str | None) -> bool:
+    """ "It looked like a million people": people with nothing said of them, in an article about an occasion, are
+    its crowd."""
+    return counted_class in GENERIC_CLASSES and noun is not None and noun.lower_ in GENERIC_NOUNS
 
 
 def _is_outcome(counted_class: str | None, domain: Domain) -> bool:

@@ -393,6 +393,19 @@ def test_number_value(surface: str, value: float) -> None:
     assert extract.number_value(surface) == value
 
 
+@pytest.mark.parametrize(
+    ("sentence", "surface", "value"),
+    [
+        ("From the stage it looked like half a million people.", "half a million", 500_000),
+        ("Police put the crowd at some half-million people.", "half-million", 500_000),
+        ("One and a half million people lost power.", "One and a half million", 1_500_000),
+    ],
+)
+def test_halves_of_a_scale_are_read_whole(sentence: str, surface: str, value: float, domain: Domain) -> None:
+    # "half a million" was read as "a million", and "one and a half million" as 1.5 and a million
+    assert [(s.surface, s.value) for s in extract.find_numbers(sentence, domain=domain)] == [(surface, value)]
+
+
 def test_two_numbers_in_a_row_are_not_read_as_one() -> None:
     assert extract.number_value("five two") is None
 

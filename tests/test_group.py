@@ -344,3 +344,41 @@ def test_alias_matches_take_the_longest_alias_as_a_plain_alternation_would(text:
     found = [(m.span(), m["alias"]) for m in alias_matches(text, aliases)]
     assert found == [(m.span(), m["alias"]) for m in plain]
     assert found
+
+
+def _grouped_one(text: str, domain: Domain) -> Claim:
+    articles = [_article("a.txt", text, "2024-05-02")]
+    [claim] = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)[0]
+    return claim
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # the occasion that only dates the count yields to the one it is about
+        ("A day after the inauguration, 30,000 people joined the march through the city centre.", "march"),
+        # "swearing-in" is one word, though spaCy splits it at the hyphen
+        ("About 90,000 people were in the square in the hour before the swearing-in.", "inauguration"),
+        # a crowd the sentence's occasion gives, though its own clause names none
+        ("Asked about the parade crowd, the mayor said it looked like half a million people.", "ceremony"),
+    ],
+)
+def test_people_counted_at_an_occasion_are_its_attendance(text: str, label: str, domain: Domain) -> None:
+    claim = _grouped_one(text, domain)
+    assert claim.referent_label == f"People (attending), {label}"
+
+
+def test_a_headline_number_hung_on_a_place_does_not_count_the_place(domain: Domain) -> None:
+    claim = _grouped_one("Tens of Thousands Flood London for Climate March", domain)
+    assert (claim.counted, claim.actor, claim.referent_label) == ("", None, "Attending, march")
+
+
+def test_a_count_with_no_noun_follows_the_previous_count_and_its_occasion(domain: Domain) -> None:
+    text = (
+        "Some 900,000 people attended the festival this year. Jane Roe drew 800,000 people to her first parade. "
+        "John Doe drew about 300,000."
+    )
+    articles = [_article("a.txt", text, "2024-05-02")]
+    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    referent = {c.surface: c.referent for c in updated}
+    assert referent["300,000"] == referent["800,000"] != referent["900,000"]
