@@ -298,9 +298,13 @@ def _reporter_place(number: Token, domain: Domain) -> str | None:
     return None
 
 
-def _outcome(tokens: Iterable[Token], number: Token, domain: Domain) -> str | None:
+def _outcome(tokens: Iterable[Token], number: Token, domain: Domain, *, counted: Token | None = None) -> str | None:
+    """The outcome word nearest the number; with ``counted``, not one that describes another noun ("people
+    evacuated from the [affected] areas")."""
     found = []
     for token in tokens:
+        if counted is not None and token.dep_ == "amod" and token.head.i != counted.i:
+            continue
         for word in (token.lower_, lemma(token).lower()):
             entry = domain.classes.get(word)
             if entry and entry[1] == "outcome":
@@ -362,7 +366,8 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
                 thing = lemma(noun).lower()
     if thing is None or thing in GENERIC_CLASSES:
-        outcome = _outcome(_right_window(noun or number), number, domain) or _outcome(clause, number, domain)
+        outcome = _outcome(_right_window(noun or number), number, domain)
+        outcome = outcome or _outcome(clause, number, domain, counted=noun)
         if outcome or thing is None:
             return outcome
         counted = noun or number
@@ -585,7 +590,31 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
                 if occasion is None:
                     occasion = (main_occasion(parsed.article, domain),)
                 event = occasion[0]
+        if _called_false(number):  # a denied figure is not one more estimate of the same count
+            event = f"{event} denied" if event else "denied"
         yield with_fields(claim, counted_class=counted_class, actor=actor, place=place, event=event)
+
+
+_DENYING_VERBS = {"deny", "dismiss", "refute", "reject", "debunk", "rebut", "disprove", "discredit"}
+_FALSE_WORDS = {
+    "false", "untrue", "baseless", "unfounded", "fake", "rumor", "rumour", "misinformation", "disinformation",
+    "hoax", "fabricated", "incorrect", "inaccurate",
+}  # fmt: skip
+
+
+def _called_false(number: Token) -> bool:
+    """Whether the sentence denies the report a count comes from: "reports that hundreds died are false rumours",
+    "officials dismissed claims that 300 were killed"."""
+    for ancestor in number.ancestors:
+        if ancestor.pos_ == "VERB" and lemma(ancestor).lower() in _DENYING_VERBS:
+            return True
+        if ancestor.pos_ == "NOUN" and ancestor.dep_ in {"nsubj", "nsubjpass"}:
+            predicate = ancestor.head
+            said = [c for c in predicate.children if c.dep_ in {"attr", "acomp"}]
+            said += [m for c in said for m in c.children if c.dep_ == "amod"]
+            if any(lemma(word).lower() in _FALSE_WORDS for word in said):
+                return True
+    return False
 
 
 def _occasion_in(tokens: list[Token], number: Token, domain: Domain) -> str | None:

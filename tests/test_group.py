@@ -382,3 +382,26 @@ def test_a_count_with_no_noun_follows_the_previous_count_and_its_occasion(domain
     updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
     referent = {c.surface: c.referent for c in updated}
     assert referent["300,000"] == referent["800,000"] != referent["900,000"]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Chief Jan Kowal said reports that hundreds of people had died in the blaze are false rumours.",
+        "Officials dismissed claims that hundreds of people had died in the blaze.",
+    ],
+)
+def test_a_figure_the_text_calls_false_is_kept_apart_from_the_toll(denial: str, domain: Domain) -> None:
+    text = f"The county said 97 people had died in the blaze. {denial}"
+    articles = [_article("a.txt", text, "2024-05-02")]
+    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    toll, denied = (next(c for c in updated if c.surface == s) for s in ("97", "hundreds"))
+    assert (toll.counted_class, denied.counted_class) == ("dead", "dead")
+    assert toll.referent != denied.referent
+    assert denied.referent_label.endswith("denied")
+
+
+def test_an_outcome_word_describing_another_noun_is_not_the_counted_ones(domain: Domain) -> None:
+    text = "The agency said the number of people who were evacuated from the affected areas reached 52,000 people."
+    [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert claim.counted_class == "evacuated"  # the areas are affected; the people counted were evacuated
