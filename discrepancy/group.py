@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from .dates import MONTH_NAME, find_dates
 from .domain import Domain, alias_matches
 from .extract import counted_token
-from .nlp import ParsedArticle, entities_in, lemma, sentence_of, subtree_text
+from .nlp import ParsedArticle, doc_text, entities_in, lemma, sentence_of, subtree_text
 from .types import Article, Claim, Kind, Referent, ReferentKey, with_fields
 
 _PLACE_PREPOSITIONS = {"in", "near", "into", "inside", "to", "across", "at", "within", "throughout", "on", "around"}
@@ -471,7 +471,10 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
         parts.insert(0, min(occasions)[2])
     window = " ".join(t.text for t in clause)
     numeric = _NUMERIC_DATE.search(window)
-    if numeric:  # "11am 1/20/13 = 317k": the day the table row counts
+    if numeric:  # "11am 1/20/13 = 317k, 11am 1/20/09 = 513k": the day the table row counts, the last before it
+        sentence = sentence_of(number)
+        before = doc_text(number.doc)[sentence.start_char : number.idx]
+        numeric = ([*_NUMERIC_DATE.finditer(before)] or [numeric])[-1]
         year = numeric.group(1)
         parts.append(year if len(year) == 4 else f"20{year}")
     if _PART_OF_DAY.search(window) and not cumulative:

@@ -405,3 +405,16 @@ def test_an_outcome_word_describing_another_noun_is_not_the_counted_ones(domain:
     text = "The agency said the number of people who were evacuated from the affected areas reached 52,000 people."
     [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
     assert claim.counted_class == "evacuated"  # the areas are affected; the people counted were evacuated
+
+
+def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
+    text = "Riders: 150k trips so far today. (11am 5/1/19 = 317k, 11am 5/1/15 = 513k, 11am 5/1/11 = 197k)"
+    claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert [(c.surface, c.event) for c in claims if c.surface.endswith("7k") or c.surface == "513k"] == [
+        ("317k", "2019"), ("513k", "2015"), ("197k", "2011"),
+    ]  # fmt: skip
+
+
+def test_those_who_flocked_to_an_occasion_are_its_crowd(domain: Domain) -> None:
+    claim = _grouped_one("As the mayor took the oath, the thousands who flocked to the square cheered.", domain)
+    assert claim.referent_label == "Attending, inauguration"
