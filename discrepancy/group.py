@@ -324,10 +324,24 @@ def _attached(noun: Token) -> list[Token]:
 
 
 GENERIC_CLASSES = {"people"}
+_EARLIER_STATE = {"originally", "initially", "previously", "formerly", "once"}
 _MEASURE_NOUNS = {"count", "number", "figure", "total", "tally", "estimate"}
 LIGHT_VERBS = {
     "be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total",
 }  # fmt: skip
+
+
+def _current_state(window: list[Token], domain: Domain) -> str | None:
+    """ "1,732 people originally reported as missing have been found safe": the outcome after the one an adverb
+    marks as earlier, if the sentence gives one."""
+    adverb = next((t for t in window if t.lower_ in _EARLIER_STATE), None)
+    if adverb is None:
+        return None
+    rest = [t for t in sentence_of(adverb) if t.i > adverb.i]
+    earlier = next((t for t in rest if _outcome([t], t, domain)), None)
+    if earlier is None:
+        return None
+    return _outcome([t for t in rest if t.i > earlier.i], earlier, domain)
 
 
 def _right_window(token: Token, size: int = 6) -> list[Token]:
@@ -366,7 +380,10 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
             if noun.lower_ not in domain.actor_aliases and noun.pos_ == "NOUN":
                 thing = lemma(noun).lower()
     if thing is None or thing in GENERIC_CLASSES:
-        outcome = _outcome(_right_window(noun or number), number, domain)
+        window = _right_window(noun or number)
+        outcome = _outcome(window, number, domain)
+        if outcome:
+            outcome = _current_state(window, domain) or outcome
         outcome = outcome or _outcome(clause, number, domain, counted=noun)
         if outcome or thing is None:
             return outcome

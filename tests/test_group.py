@@ -418,3 +418,18 @@ def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
 def test_those_who_flocked_to_an_occasion_are_its_crowd(domain: Domain) -> None:
     claim = _grouped_one("As the mayor took the oath, the thousands who flocked to the square cheered.", domain)
     assert claim.referent_label == "Attending, inauguration"
+
+
+@pytest.mark.parametrize(
+    ("text", "counted_class"),
+    [
+        ("The county said 1,732 people originally reported as unaccounted for have been found safe.", "located"),
+        ("Officials said 300 people initially listed as missing were killed.", "dead"),
+        ("Officials said 300 people were initially listed as missing.", "missing"),
+    ],
+)
+def test_a_count_is_classed_by_what_they_are_now_not_what_they_were(
+    text: str, counted_class: str, domain: Domain
+) -> None:
+    [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert claim.counted_class == counted_class
