@@ -325,6 +325,7 @@ def _attached(noun: Token) -> list[Token]:
 
 GENERIC_CLASSES = {"people"}
 _EARLIER_STATE = {"originally", "initially", "previously", "formerly", "once"}
+_COUNTING_VERBS = {"count", "tally", "estimate", "record", "report", "register"}  # "police counted 8,000 people"
 _MEASURE_NOUNS = {"count", "number", "figure", "total", "tally", "estimate"}
 LIGHT_VERBS = {
     "be", "look", "seem", "appear", "have", "include", "become", "remain", "stand", "reach", "number", "total",
@@ -397,7 +398,7 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
         ):
             # "3 million people would march", "30,000 people joined the parade": those who take part in the occasion
             return "attending"
-        if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS:
+        if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS | _COUNTING_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing
     outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
