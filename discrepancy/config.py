@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +41,12 @@ class Config:
                 raise ConfigError(
                     f"encoding={self.encoding!r}: not a known text encoding (try utf-8 or latin-1)"
                 ) from None
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> object:
+    """``yaml.safe_load`` through libyaml's C reader when PyYAML was built with it: the same answers, several
+    times faster (front matter is read for every article of a run)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)

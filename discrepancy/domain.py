@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .config import load_yaml
 from .errors import ConfigError
 
 FILES = ("units", "vague", "qualifiers", "classes", "actors", "places", "outlets")
@@ -142,7 +143,7 @@ def _read(directory: Path, name: str) -> tuple[object, bytes]:
     path = directory / f"{name}.yaml"
     try:
         raw = path.read_bytes()
-        return yaml.safe_load(raw) or {}, raw
+        return load_yaml(raw) or {}, raw
     except FileNotFoundError:
         raise ConfigError(f"{path}: domain file missing (restore it from the repository)") from None
     except yaml.YAMLError as error:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .config import Config
+from .config import Config, load_yaml
 from .errors import ArticleError, ConfigError
 from .types import Article, ArticleFailure
 
@@ -287,13 +287,16 @@ def _megabytes(size: int) -> str:
     return f"{size / MB:.1f} MB" if size >= MB // 10 else f"{size / 1000:.1f} kB"
 
 
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in b"\t\n\r\f")
+
+
 def _decode(data: bytes, *, path: Path, config: Config) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if not data.strip():
         raise _error(path, "empty file")
     sample = data[:4096]
-    controls = sum(byte < 32 and byte not in b"\t\n\r\f" for byte in sample)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if b"\x00" in sample or controls > len(sample) // 10:
         raise _error(path, "binary file, not an article")
     try:
@@ -323,7 +326,7 @@ def _front_matter(text: str, *, path: Path) -> tuple[dict[str, str], int]:
         raise _error(path, "malformed front matter: no closing '---' line after the opening one on line 1")
     block = text[len(first_line) + 1 : end.start()]
     try:
-        raw = yaml.safe_load(block)
+        raw = load_yaml(block)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2023-02-30
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""  # +1 for 1-based, +1 for the '---'
@@ -395,7 +398,7 @@ class _Furniture:
 def _load_furniture(domain_dir: Path) -> _Furniture:
     path = domain_dir / "furniture.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ConfigError(f"domain_dir={str(domain_dir)!r}: cannot read furniture.yaml ({exc.strerror})") from None
     except yaml.YAMLError as exc:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .config import Config
-from .domain import Domain, load_domain
+from .domain import Domain
 from .nlp import ParsedArticle, load_nlp, masked_text, one_blas_thread
 from .skim import unparsed_spans
 from .store import anchor
@@ -55,7 +55,8 @@ def analyse_many(
         return
     batches = [articles[start : start + BATCH_SIZE] for start in range(0, len(articles), BATCH_SIZE)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(config.jobs, initializer=_start_worker, initargs=(config, for_store)) as pool:
+    # forked, the workers take the domain as it is (no pickling): loading it again took each over half a second
+    with context.Pool(config.jobs, initializer=_start_worker, initargs=(config, for_store, domain)) as pool:
         for batch, results in zip(batches, pool.imap(_analyse_in_worker, batches), strict=True):
             # the articles stay here: only what was found comes back from the worker
             for article, fields in zip(batch, results, strict=True):
@@ -84,10 +85,10 @@ def _analyse_batch(
 _WORKER: dict[str, object] = {}
 
 
-def _start_worker(config: Config, for_store: bool) -> None:
+def _start_worker(config: Config, for_store: bool, domain: Domain) -> None:
     _WORKER["config"] = config
     _WORKER["for_store"] = for_store
-    _WORKER["domain"] = load_domain(config.domain_dir)
+    _WORKER["domain"] = domain
     load_nlp(config.spacy_model)
 
 
