@@ -48,5 +48,8 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml(text: str) -> object:
     """``yaml.safe_load`` through libyaml's C reader when PyYAML was built with it: the same answers, several
-    times faster (front matter is read for every article of a run)."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    times faster (front matter is read for every article of a run), and the same error messages."""
+    try:
+        return yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)  # raises again, with the pure-Python reader's wording of the problem
