@@ -51,8 +51,23 @@ def test_later_articles_differ_from_the_first_ones(bench, sources, tmp_path: Pat
     assert len({bench.normalised_hash(text) for text in _texts(corpus + extra)}) == 40
 
 
-def test_articles_read_back_with_their_front_matter(bench, sources, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    paths = bench.build_corpus(sources, 30, seed=3, into=tmp_path)
+FRONT_MATTER_SOURCE = """---
+outlet: Westport Herald
+published: 2024-05-02
+---
+Floods in Westshire leave thousands homeless
+Officials in Westshire said on Tuesday that 1,200 people had been moved to shelters.
+The regional governor said about 40 villages were cut off by the water.
+Rescue teams from three provinces joined the search for the missing.
+"""
+
+
+def test_articles_read_back_with_their_front_matter(bench, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the bundled articles have no front matter: one that has it joins them (the dev set may be absent)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "westport.txt").write_text(FRONT_MATTER_SOURCE, encoding="utf-8")
+    sources = bench.read_sources([bench.ROOT / "data" / "articles", tmp_path / "sources"])
+    paths = bench.build_corpus(sources, 30, seed=3, into=tmp_path / "corpus")
     articles = [read_article(path, config=Config()) for path in paths]
     with_front = [a for a in articles if a.text.startswith("---\n")]
     assert with_front, "some sources have front matter; their synthetic copies should too"
