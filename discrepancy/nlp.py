@@ -28,7 +28,7 @@ def _newline_sentences(doc: Doc) -> Doc:
     # Headlines, bylines and captions end without a full stop: a line break always ends a sentence.
     # The token after a line break is the first that starts after it (tokens tile the text).
     starts = doc.to_array(IDX).tolist()
-    for newline in re.finditer("\n", doc.text):
+    for newline in re.finditer("\n", doc_text(doc)):
         after = bisect.bisect_right(starts, newline.start())
         if after < len(starts):
             doc[after].is_sent_start = True
@@ -186,19 +186,32 @@ class ParsedArticle:
 
 def masked_text(article: Article, *, also: Iterable[tuple[int, int]] = ()) -> str:
     """The article text with front matter, page furniture and ``also`` replaced by spaces (newlines kept)."""
-    chars = list(article.text)
-    spans = [(0, article.body_start), *article.excluded, *also]
-    for start, end in spans:
-        for i in range(start, min(end, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    text = article.text
+    pieces = []
+    done = 0  # the text before this offset is in pieces
+    for start, end in sorted([(0, article.body_start), *article.excluded, *also]):
+        start = max(start, done)
+        if start < end:
+            pieces += [text[done:start], _blanked(text[start:end])]
+            done = end
+    return "".join([*pieces, text[done:]])
+
+
+def _blanked(text: str) -> str:
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def parse_article(article: Article, *, model: str, skip: Iterable[tuple[int, int]] = ()) -> ParsedArticle:
     nlp = load_nlp(model)
     with one_blas_thread():
-        return ParsedArticle(article, nlp(masked_text(article, also=skip)))
+        return ParsedArticle(article, nlp(make_doc(nlp, masked_text(article, also=skip))))
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """The text tokenised, ready for the pipeline's components; ``doc_text`` then needs no join of its tokens."""
+    doc = nlp.make_doc(text)
+    doc.user_data["text"] = text
+    return doc
 
 
 def doc_text(doc: Doc) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .config import Config
 from .domain import Domain
-from .nlp import ParsedArticle, load_nlp, masked_text, one_blas_thread
+from .nlp import ParsedArticle, load_nlp, make_doc, masked_text, one_blas_thread
 from .skim import unparsed_spans
 from .store import anchor
 from .types import Article, Claim
@@ -69,9 +69,9 @@ def _analyse_batch(
     from .group import story_terms
 
     nlp = load_nlp(config.spacy_model)
-    texts = (masked_text(a, also=unparsed_spans(a, domain=domain)) for a in articles)
+    docs = (make_doc(nlp, masked_text(a, also=unparsed_spans(a, domain=domain))) for a in articles)
     with one_blas_thread():
-        for article, doc in zip(articles, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+        for article, doc in zip(articles, nlp.pipe(docs, batch_size=BATCH_SIZE), strict=True):
             claims = claims_of(ParsedArticle(article, doc), domain=domain)
             # the caches kept on the parse hold spans of it: emptied, the parse is freed now, not by the cycle collector
             doc.user_data.clear()
