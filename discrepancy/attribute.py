@@ -49,7 +49,6 @@ _IRREGULAR_FORMS = {"say": "said", "tell": "told", "write": "wrote written", "th
 
 
 @functools.cache
-@functools.cache
 def reporting_verb_forms() -> frozenset[str]:
     """The inflected forms of the reporting verbs, for telling without a parse that a sentence may report."""
     forms = set()
