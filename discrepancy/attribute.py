@@ -96,7 +96,17 @@ def _initials(name: str) -> tuple[str, ...]:
 
 def _entity_phrase(token: Token) -> Span | None:
     entity = entity_of(token)
-    return entity if entity is not None and entity.label_ in {"ORG", "PERSON"} else None
+    if entity is None or entity.label_ not in {"ORG", "PERSON"}:
+        return None
+    return _proper_part(entity) if entity.label_ == "PERSON" else entity
+
+
+def _proper_part(entity: Span) -> Span:
+    """A name without the words a title-case headline runs into it: "Jane Roe Is Very" -> "Jane Roe"."""
+    end = entity.end
+    while end - entity.start > 1 and entity.doc[end - 1].pos_ != "PROPN":
+        end -= 1
+    return entity if end == entity.end else entity.doc[entity.start : end]
 
 
 @kept_per_token
@@ -151,7 +161,7 @@ class _ArticleSpeakers:
         self.found_full_names: dict[str, str | None] = {}  # last name -> find_full_name's answer
         self.speakers: dict[tuple[int, int], tuple[str, str | None, str | None]] = {}  # phrase -> its speaker
         doc = parsed.doc
-        persons = [e for e in entities_in(doc) if e.label_ == "PERSON"]
+        persons = [_proper_part(e) for e in entities_in(doc) if e.label_ == "PERSON"]
         last_names = {span_text(e).split()[-1].lower() for e in persons if span_text(e).split()}
         # "quoting Jan Kowal, Ruritania's head of ...": a person the tagger took for a body once
         persons += [e for e in entities_in(doc) if e.label_ == "ORG" and span_text(e).split()[-1].lower() in last_names]
@@ -663,7 +673,7 @@ class _Attributor:
             candidates = _verbs_and_people_subjects(sent.doc)
             first, last = bisect.bisect_left(candidates, sent.start), bisect.bisect_left(candidates, sent.end)
             for token in (sent.doc[i] for i in candidates[first:last]):
-                if token.dep_ == "nsubj" and token.head.pos_ == "VERB" and token.ent_type_ == "PERSON":
+                if token.dep_ == "nsubj" and token.head.pos_ in {"VERB", "AUX"} and token.ent_type_ == "PERSON":
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Smith used ..."
                 if token.pos_ == "VERB" and lemma(token).lower() in REPORTING_VERBS:
                     subject = _subject(token)

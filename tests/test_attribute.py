@@ -192,6 +192,16 @@ def test_surname_completed_from_earlier_mention(domain: Domain) -> None:
     assert [c.speaker for c in claims] == ["Pat Ryder", "Pat Ryder"]
 
 
+def test_a_headline_pronoun_is_the_person_the_headline_before_names(domain: Domain) -> None:
+    # a title-case headline runs the name into its verb ("Jane Roe Is Very"): the name stops at the last proper noun
+    text = (
+        "Mayor Roe Is Very Proud Of The Size Of Her Parade\n\n"
+        "\u201cHonestly, It Looked Like A Million People,\u201d She Claims\n\n"
+        "Speaking on Saturday, Mayor Jane Roe thanked the police."
+    )
+    assert _claim(text, "2025-03-02", "A Million", domain).speaker == "Jane Roe"
+
+
 # (text, published, surface, side)
 SIDES = [
     (BLINKEN, "2024-10-31", "10,000", "US"),
