@@ -401,7 +401,10 @@ def _class_of(number: Token, noun: Token | None, clause: list[Token], domain: Do
         if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS | _COUNTING_VERBS:
             return f"{thing} {lemma(verb)}"  # "scores of others left", "245 people were removed": what they did
         return thing
-    outcome = _outcome(_attached(noun), number, domain) if noun is not None else None
+    attached = _attached(noun) if noun is not None else []
+    if noun is not None and number.is_ancestor(noun):  # "hundreds of soldiers were killed": the number's verb
+        attached += _attached(number)
+    outcome = _outcome(attached, number, domain)
     return f"{thing} {outcome}" if outcome else thing
 
 

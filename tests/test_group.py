@@ -410,6 +410,15 @@ def test_an_outcome_word_describing_another_noun_is_not_the_counted_ones(domain:
     assert claim.counted_class == "evacuated"  # the areas are affected; the people counted were evacuated
 
 
+def test_what_happened_to_a_vague_count_of_things_is_the_verb_of_the_count(domain: Domain) -> None:
+    text = (
+        "Hundreds of soldiers were killed in the attack on Westport. The storm destroyed dozens of homes. "
+        "Thousands of structures, mostly homes, were engulfed in flames. Thousands of troops are in Westport."
+    )
+    claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert [c.counted_class for c in claims] == ["troops dead", "buildings destroyed", "buildings destroyed", "troops"]
+
+
 def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
     text = "Riders: 150k trips so far today. (11am 5/1/19 = 317k, 11am 5/1/15 = 513k, 11am 5/1/11 = 197k)"
     claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
