@@ -419,6 +419,12 @@ def test_what_happened_to_a_vague_count_of_things_is_the_verb_of_the_count(domai
     assert [c.counted_class for c in claims] == ["troops dead", "buildings destroyed", "buildings destroyed", "troops"]
 
 
+def test_a_count_after_a_verb_of_its_own_takes_that_verbs_outcome(domain: Domain) -> None:
+    text = "The blast ripped through the market, killing at least 19 people and injuring 45. Police raided the camp, arresting 30."
+    claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert [(c.surface, c.counted_class) for c in claims] == [("19", "dead"), ("45", "injured"), ("30", "detained")]
+
+
 def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
     text = "Riders: 150k trips so far today. (11am 5/1/19 = 317k, 11am 5/1/15 = 513k, 11am 5/1/11 = 197k)"
     claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
