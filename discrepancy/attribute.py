@@ -345,7 +345,7 @@ def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | No
     if root.lower_ in GENERIC_SOURCES | INANIMATE_SUBJECTS and (owners or places):
         owner = (owners or places)[0]
         name = tokens.doc[owner.left_edge.i : owner.i + 1].text
-        name = re.sub(r"['’]s$", "", re.sub(r"^.*['’]s\s+", "", name))
+        name = _strip_phrase(re.sub(r"['’]s$", "", re.sub(r"^.*['’]s\s+", "", name)))
         return name, None, side or name  # "officials in Ruritania's Westshire County" speak for the county
     words = text.split()
     if words and words[-1].lower() in GENERIC_SOURCES and len(words) >= 2:

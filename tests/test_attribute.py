@@ -340,6 +340,8 @@ def test_officials_of_a_named_body_keep_its_name(domain: Domain) -> None:
     assert (claim.speaker, claim.side) == ("World Health Organization officials", "UN")
     turkish = _claim("Turkish officials said 2,921 people had died.", "2023-02-07", "2,921", domain)
     assert (turkish.speaker, turkish.side) == ("Turkey officials", "Turkey")
+    red_cross = _claim("Officials from the Westshire Red Cross put the toll at 52.", "2023-02-07", "52", domain)
+    assert (red_cross.speaker, red_cross.side) == ("Westshire Red Cross", "Westshire Red Cross")
 
 
 @pytest.mark.parametrize(
