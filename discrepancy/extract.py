@@ -53,7 +53,7 @@ _UNITS = [
     "eighty",
     "ninety",
 ]
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALES = {"dozen": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALE_ABBREVIATIONS = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9}
 # as a trie: the engine tries the words at every word of a sentence, and a plain list of them was most of
 # the time spent finding numbers. Their order does not matter: a number word is followed by no letter, so
@@ -77,6 +77,7 @@ HYPHEN_RANGE_RE = re.compile(
     rf"(?=\d)(?<![\w$€£#./:,-])({_DIGITS})\s*[-–—]\s*({_DIGITS})({_SCALE_AFTER_DIGITS}?)(?![\w/:-]|[.,]\d)",
     re.IGNORECASE,
 )
+_MILLIONS_M = re.compile(r"(?<![\w$€£#./:,-])(\d{1,3}(?:\.\d+)?m)\s+(?:[A-Z][\w-]*\s+)?([a-z]+)\b")
 _RANGE_JOINERS = re.compile(r"^(?:\s*[-–—]\s*|\s+to\s+|\s*,\s+(?:a\s+)?|\s+or\s+|\s+and\s+)$", re.IGNORECASE)
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
@@ -235,6 +236,13 @@ def _find_numbers(text: str, domain: Domain) -> list[NumberSpan]:
         if value is None:
             continue
         spans.append(NumberSpan(match.start(), match.start() + len(surface), surface, value, value, value))
+    for match in _MILLIONS_M.finditer(text) if "m " in text else ():
+        # "1.2m people": millions, as British papers write them; "a 100m wall" is a measure
+        if match.group(2).lower() in domain.classes and not any(
+            s < match.end(1) and match.start() < e for s, e in taken
+        ):
+            surface = match.group(1)
+            spans.append(NumberSpan(match.start(), match.end(1), surface, *(number_value(surface),) * 3))
     spans.sort(key=lambda s: s.start)
     return _merge_ranges(text, spans)
 

@@ -406,6 +406,21 @@ def test_halves_of_a_scale_are_read_whole(sentence: str, surface: str, value: fl
     assert [(s.surface, s.value) for s in extract.find_numbers(sentence, domain=domain)] == [(surface, value)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Roughly two dozen people were hurt.", [("two dozen", 24)]),
+        ("Half a dozen soldiers were captured.", [("Half a dozen", None)]),
+        ("More than 1m people marched, and 2.5m Westshire residents lost power.", [("1m", 1e6), ("2.5m", 2.5e6)]),
+        ("She ran the 100m sprint past a 5m wall.", []),  # metres, not millions
+    ],
+)
+def test_dozens_and_millions_written_short(
+    sentence: str, found: list[tuple[str, float | None]], domain: Domain
+) -> None:
+    assert [(s.surface, s.value) for s in extract.find_numbers(sentence, domain=domain)] == found
+
+
 def test_two_numbers_in_a_row_are_not_read_as_one() -> None:
     assert extract.number_value("five two") is None
 
