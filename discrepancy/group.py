@@ -692,6 +692,11 @@ def story_terms(article: Article) -> Counter[str]:
     return Counter(w.lower() for w in words if w.lower() not in _STOP_CAPITALS)
 
 
+# a few notional articles that share no term with these: in a folder holding one story, the words all its
+# articles share still weigh, as they would among other stories
+BACKGROUND_ARTICLES = 20
+
+
 def stories(
     articles: Sequence[Article], *, threshold: float = 0.12, places: Container[str] = frozenset()
 ) -> dict[str, str]:
@@ -717,7 +722,10 @@ def stories_from_terms(
     total = len(terms)
 
     def vector(counter: Counter[str]) -> dict[str, float]:
-        return {t: (1 + math.log(c)) * math.log(1 + total / document_frequency[t]) for t, c in counter.items()}
+        return {
+            t: (1 + math.log(c)) * math.log(1 + (total + BACKGROUND_ARTICLES) / document_frequency[t])
+            for t, c in counter.items()
+        }
 
     centroids: list[dict[str, float]] = []
     centroid_norms: list[float] = []  # kept: only the centroid an article joins changes

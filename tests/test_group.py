@@ -208,6 +208,13 @@ def test_stories_cluster_articles_on_one_event() -> None:
     assert story["a.txt"] == story["b.txt"] != story["c.txt"]
 
 
+def test_a_folder_of_one_story_is_one_story_though_its_articles_share_only_a_few_names() -> None:
+    # in a folder of one story every shared name is in every article; they must still outweigh each one's own words
+    own = {name: {f"{name}{i}": 1 for i in range(6)} for name in ("a", "b")}
+    terms = {name: {"westport": 1, "roe": 1, **words} for name, words in own.items()}
+    assert len(set(group.stories_from_terms(terms).values())) == 1
+
+
 def test_stories_in_different_places_stay_apart_though_they_share_a_body(domain: Domain) -> None:
     quake = (
         "The toll of the quake in Morocco rose to 2,012, the interior ministry said. In Marrakech, "
