@@ -67,6 +67,12 @@ TITLES = re.compile(
     r"|ambassador|commander|deputy|press secretary|lt\. governor)\.?\s+)+",
     re.IGNORECASE,
 )
+# a title that, alone as a subject, stands for the one person the article gives it to
+_BARE_TITLE = re.compile(
+    r"minister|commissioner|governor|mayor|president|premier|spokesman|spokeswoman|spokesperson|chief|director"
+    r"|secretary|ambassador|commander|sheriff|coroner|chairman|chairwoman|chancellor",
+    re.IGNORECASE,
+)
 GENERIC_SOURCES = {
     "estimate", "estimates", "official", "officials", "authority", "authorities", "government", "intelligence",
     "source", "sources", "data", "figures", "figure", "statement", "assessment", "assessments", "report",
@@ -263,6 +269,21 @@ class _ArticleSpeakers:
                 return f"{first_names[-1]} {last}"
         return None
 
+    def person_titled(self, title: str) -> str | None:
+        """ "the commissioner said": the person the article names with that title, "Police Commissioner Jan Kowal"
+        or "Jan Kowal, the police commissioner"."""
+        words = rf"(?i:{re.escape(title)})"
+        name = r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
+        for pattern in (
+            rf"\b{words}[ \t]+{name}",
+            rf"{name},[ \t]+(?:(?i:the)[ \t]+)?(?:[\w'’-]+[ \t]+){{0,3}}{words}\b",
+        ):
+            for match in re.finditer(pattern, self.text):
+                found = match.group(1)
+                if found.split()[-1].lower() in self.full_names:  # a person the tagger found
+                    return self.full_names[found.split()[-1].lower()]
+        return None
+
     def full_name(self, name: str) -> str:
         name = TITLES.sub("", name).strip()
         words = name.split()
@@ -304,6 +325,11 @@ def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | No
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
     phrase = span_text(tokens)
     side = people.side_of(phrase)
+    title = _strip_phrase(phrase)
+    if not persons and len(title.split()) <= 3 and title.split()[-1:] and _BARE_TITLE.fullmatch(title.split()[-1]):
+        named = people.person_titled(title) or (people.person_titled(title.split()[-1]) if " " in title else None)
+        if named:  # "the commissioner said": the commissioner the article names
+            return named, None, side or people.side_of_person(named.split()[-1])
     if not persons:
         last_word = phrase.split()[-1] if phrase.split() else ""
         is_name = last_word[:1].isupper() and last_word.lower() not in people.domain.actor_aliases
@@ -632,13 +658,14 @@ class _Attributor:
             return self.last_source if subject.lower_ in {"it", "they"} else None
         phrase = _appositive_body(subject) or _phrase(subject)
         result = _speaker_from_tokens(phrase, self.people)
-        earlier = self._earlier_description(subject)
+        named = result[0] in self.people.full_names.values()  # "the commissioner": the one the article names
+        earlier = None if named else self._earlier_description(subject)
         if earlier:
             result = (earlier, result[1], result[2] or self.people.side_of(earlier))
         if result[2] in {None, result[0]}:  # "Jane Smith, head of Ruritania's civil defence": the apposition says
             described = " ".join(subtree_text(c) for c in subject.children if c.dep_ == "appos")
             result = (result[0], result[1], (self.people.side_of(described) if described else None) or result[2])
-        if any(e.label_ == "PERSON" for e in entities_in(phrase)):
+        if named or any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         else:
             self.named_bodies.append((span_text(phrase), result[0]))

@@ -55,7 +55,10 @@ _PLACE_DATELINE = re.compile(
 )
 _DESK = re.compile(r"(?P<outlet>.+?)\s+(?i:news\s+desk|desk|staff|newsroom|editorial\s+(?:team|board|staff))")
 _VIA_ALONE = re.compile(r"\(\s*(?P<via>[A-Za-z][\w .&'-]{0,40}?)\s*\)")
-_VIA_LEAD = re.compile(r"(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][\w.'-]*)*\s+)?\((?P<via>[A-Za-z][\w .&'-]{0,40}?)\)\s*[-–—−]\s")
+_VIA_LEAD = re.compile(
+    r"(?:[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][\w.'-]*)*(?:\s+\d{1,2}(?:,\s*\d{4})?)?\s+)?"  # "WESTPORT, June 10"
+    r"\((?P<via>[A-Za-z][\w .&'-]{0,40}?)\)\s*[-–—−]\s"
+)
 _SOURCE = re.compile(r"(?i:sources?):\s*(?P<source>.+?)\.?")
 _SOURCE_VIA = re.compile(r"\s+(?:with reference to|citing)\s+", re.IGNORECASE)
 _NOT_HEADLINE = re.compile(

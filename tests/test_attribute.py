@@ -202,6 +202,15 @@ def test_a_headline_pronoun_is_the_person_the_headline_before_names(domain: Doma
     assert _claim(text, "2025-03-02", "A Million", domain).speaker == "Jane Roe"
 
 
+def test_a_bare_title_is_the_person_the_article_gives_it_to(domain: Domain) -> None:
+    text = (
+        "Police Commissioner Jan Kowal defended the officers. Police fired about 150 rounds of tear gas, the "
+        "commissioner said. Jane Roe, the regional health minister, visited the hospital. The minister said 30 "
+        "people had died."
+    )
+    assert [c.speaker for c in _attributed(text, "2025-03-02", domain)] == ["Jan Kowal", "Jane Roe"]
+
+
 # (text, published, surface, side)
 SIDES = [
     (BLINKEN, "2024-10-31", "10,000", "US"),

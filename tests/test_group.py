@@ -427,7 +427,10 @@ def test_what_happened_to_a_vague_count_of_things_is_the_verb_of_the_count(domai
 
 
 def test_a_count_after_a_verb_of_its_own_takes_that_verbs_outcome(domain: Domain) -> None:
-    text = "The blast ripped through the market, killing at least 19 people and injuring 45. Police raided the camp, arresting 30."
+    text = (
+        "The blast ripped through the market, killing at least 19 people and injuring 45. "
+        "Police raided the camp, arresting 30."
+    )
     claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
     assert [(c.surface, c.counted_class) for c in claims] == [("19", "dead"), ("45", "injured"), ("30", "detained")]
 

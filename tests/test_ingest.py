@@ -351,6 +351,20 @@ def test_a_dateline_is_kept_out_of_the_analysed_text(tmp_path, line, dateline):
     assert excluded == ([dateline] if dateline else [])
 
 
+@pytest.mark.parametrize(
+    ("line", "via"),
+    [
+        ("WESTPORT, Ruritania (AP) — Health officials said Thursday that 78 people died.", "AP"),
+        ("WESTPORT, June 10 (Westland Wire) - Officials said 78 people died.", "Westland Wire"),
+        ("LONDON, March 3, 2024 (Reuters) - Officials said 78 people died.", "Reuters"),
+    ],
+)
+def test_a_wire_dateline_names_the_agency_the_story_comes_from(tmp_path, line, via):
+    path = tmp_path / "article.txt"
+    path.write_text(f"Headline of the story\n\n{line}\n", encoding="utf-8")
+    assert read_article(path, config=CONFIG).via == via
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
