@@ -511,6 +511,33 @@ SPEAKER_NOUNS = {
 }  # fmt: skip
 
 
+_FIGURE_NOUNS = {"figure", "count", "toll", "estimate", "tally", "number", "total"}
+_AUTHORED_FIGURES = {"figure", "count", "estimate", "tally"}  # "the Ruritanian toll" is the toll in Ruritania
+_OWNER_WORDS = {"police", "government", "military", "army", "ministry", "authorities", "officials", "organisers",
+                "organizers"}  # fmt: skip
+
+
+def _figure_owner(number: Token, people: _ArticleSpeakers) -> tuple[str, str | None, str | None] | None:
+    """Whose figure a number is, when the text says: "the police figure of 240,000", "the official Ruritanian
+    count of 769 deaths", "the government's toll of 64"."""
+    noun = number if number.dep_ == "pobj" else number.head if number.dep_ == "nummod" else None
+    if noun is None or noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return None
+    figure = noun.head.head
+    if lemma(figure).lower() not in _FIGURE_NOUNS:
+        return None
+    for owner in figure.children:
+        if owner.dep_ not in {"poss", "compound", "amod"} or owner.i > noun.i:
+            continue
+        text = _strip_phrase(re.sub(r"['’]s$", "", subtree_text(owner)))
+        actor = people.domain.actor_aliases.get(text.lower())
+        if actor and lemma(figure).lower() in _AUTHORED_FIGURES:
+            return f"{actor} government", None, actor
+        if owner.lower_ in _OWNER_WORDS or owner.ent_type_ == "ORG":
+            return _speaker_from_tokens(owner.doc[owner.left_edge.i : owner.i + 1], people)
+    return None
+
+
 def _named_agent(subject: Token) -> Token | None:
     """Who made an estimate or count the subject names: "a count by [the University of Westport's data lab]"."""
     if lemma(subject).lower() not in INANIMATE_SUBJECTS | GENERIC_SOURCES:
@@ -748,6 +775,9 @@ class _Attributor:
         if tweeted is not None:
             return Attribution(tweeted, None, self.people.side_of_account(tweeted), article.via, None)
         number = self._number(claim)
+        owner = _figure_owner(number, self.people)
+        if owner is not None:  # "four times the police figure of 240,000": the police's, whoever cites it
+            return Attribution(*owner, via=article.via, anchor=None)
         sent = sentence_of(number)
         verb = _governing_verb(number)
         if verb is not None and lemma(verb) in AUDIENCE_VERBS and _is_audience(number, verb):

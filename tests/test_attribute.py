@@ -211,6 +211,18 @@ def test_a_bare_title_is_the_person_the_article_gives_it_to(domain: Domain) -> N
     assert [c.speaker for c in _attributed(text, "2025-03-02", domain)] == ["Jan Kowal", "Jane Roe"]
 
 
+def test_a_figure_keeps_its_owner_whoever_cites_it(domain: Domain) -> None:
+    text = (
+        "Organisers said 2 million people marched, more than four times the police figure of 240,000. "
+        "It is nearly three times the Russian count of 769 deaths. With Westshire's latest death toll of 5,914, "
+        "the total rose."
+    )
+    claims = {c.surface: c for c in _attributed(text, "2025-03-02", domain, outlet="Westport Herald")}
+    assert claims["240,000"].speaker == "police"
+    assert (claims["769"].speaker, claims["769"].side) == ("Russia government", "Russia")
+    assert claims["5,914"].speaker == "Westport Herald"  # a place's toll, as the outlet states it
+
+
 # (text, published, surface, side)
 SIDES = [
     (BLINKEN, "2024-10-31", "10,000", "US"),
