@@ -91,6 +91,12 @@ _YEAR_BEFORE = re.compile(r"\b(?:in|since|of|year|by|until|from|before|after|dur
 _MULTIPLIER_AFTER = re.compile(r"^\s*(?:-\s*)?(?:times|fold|to-\d|per\b|x\b)", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^(?:-|\s)(?:years?|months?)(?:-|\s)old\b|^\s*years?\s+of\s+age", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\baged\s*$", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’-]+,\s*$")
+_LABEL_BEFORE = re.compile(
+    r"\b(?:Category|Level|Phase|Grade|Stage|Channel|Flight|Route|Highway|Interstate|No\.|Room|Gate|Platform"
+    r"|Terminal|Article|Section|Chapter|Season|Episode|Round|Day|Week|Tier|Ward|Zone|Sector|Pier|Runway)\s+#?$"
+)
+_CALL_SIGN = re.compile(r"(?<![\w.])[A-Z]{3,}\s+$")  # "WKPN 7 News", with a name after the number
 _RATIO_BEFORE = re.compile(r"(?:^|\s)(?P<part>\d[\d,]*|[a-z]+)\s+(?:in|out\s+of)\s+$", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"\bthe\s+(?:other\s+|previous\s+|last\s+|first\s+)?$", re.IGNORECASE)
 _EACH = re.compile(r"\beach\b", re.IGNORECASE)
@@ -286,11 +292,14 @@ def _merge_ranges(text: str, spans: list[NumberSpan]) -> list[NumberSpan]:
             and previous.value
             and span.value
             and _RANGE_JOINERS.match(text[previous.end : span.start])
-            and previous.value < span.value <= previous.value * 10
+            and previous.value < span.value
         ):
             joiner = text[previous.end : span.start].strip().lower()
             before = text[: previous.start].rstrip().lower()
             is_between = joiner == "and" and before.endswith("between")
+            if span.value > previous.value * 10 and not is_between:
+                merged.append(span)  # "between 793 and 8,498" is a range however wide; "5 or 60" two numbers
+                continue
             is_change = before.endswith("from")
             if (joiner != "and" or is_between) and not is_change:
                 start = previous.start - len("between ") if is_between else previous.start
@@ -365,6 +374,11 @@ def _kind(span: NumberSpan, before: str, after: str, noun, domain: Domain) -> Ki
         return Kind.TIME
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
         return Kind.AGE
+    if _NAME_BEFORE.search(before) and after.startswith(",") and span.value and span.value < 120 and not span.vague:
+        return Kind.AGE  # "Jane Roe, 58, said"
+    is_call_sign = _CALL_SIGN.search(before) and re.match(r"\s+[A-Z][a-z]", after)
+    if (_LABEL_BEFORE.search(before) or is_call_sign) and not span.vague:
+        return Kind.OTHER  # "a Category 4 storm", "Flight 370", "WKPN 7 News": a name, not a count
     if _MULTIPLIER_AFTER.match(after):
         return Kind.OTHER
     value = span.value
@@ -448,6 +462,8 @@ def extract_claims(parsed: ParsedArticle, *, domain: Domain) -> Iterator[Claim]:
                 continue
             noun = counted_token(doc, tokens[0], tokens[-1], domain=domain)
             before, after = text[: span.start], text[span.end :]
+            if not before.strip():  # "... on Sept. | 20 as a storm": the sentence split after an abbreviated month
+                before = parsed.text[max(0, start - 12) : start]
             kind = _kind(span, before, after, noun, domain)
             found.append((span, start, end, tokens, noun, kind))
         multipliers = {

@@ -421,6 +421,24 @@ def test_dozens_and_millions_written_short(
     assert [(s.surface, s.value) for s in extract.find_numbers(sentence, domain=domain)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("When the power came back, Jan Kowal, 58, said 40 homes were still dark.", ["40"]),  # an age
+        ("The storm made landfall on Sept. 20 as a Category 4 storm, killing 64 people.", ["64"]),  # date, label
+        ("By Jane Roe | WKPN 7 News\n\nFlight 370 carried 239 people.", ["239"]),  # a station's and a flight's name
+        ("In Westport, 30 people died.", ["30"]),
+    ],
+)
+def test_names_labels_and_ages_are_not_counts(text: str, counts: list[str], domain: Domain) -> None:
+    assert [c.surface for c in _claims(text, domain) if c.kind is Kind.COUNT] == counts
+
+
+def test_a_range_between_two_numbers_may_be_wide(domain: Domain) -> None:
+    [span] = extract.find_numbers("The true number lay between 793 and 8,498.", domain=domain)
+    assert (span.surface, span.low, span.high) == ("between 793 and 8,498", 793, 8498)
+
+
 def test_two_numbers_in_a_row_are_not_read_as_one() -> None:
     assert extract.number_value("five two") is None
 

@@ -365,6 +365,14 @@ def test_a_wire_dateline_names_the_agency_the_story_comes_from(tmp_path, line, v
     assert read_article(path, config=CONFIG).via == via
 
 
+def test_a_comment_counter_in_a_tag_line_is_furniture(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text(
+        "Headline of the story\n\nPosted in Data, Westshire | 6 comments\n\n300 people died.\n", encoding="utf-8"
+    )
+    assert _excluded_text(read_article(path, config=CONFIG)) == ["| 6 comments"]
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
