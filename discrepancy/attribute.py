@@ -73,6 +73,7 @@ _BARE_TITLE = re.compile(
     r"|secretary|ambassador|commander|sheriff|coroner|chairman|chairwoman|chancellor",
     re.IGNORECASE,
 )
+_TITLE_ABBREVIATIONS = {"governor": "Gov.", "president": "Pres.", "senator": "Sen.", "secretary": "Sec."}
 GENERIC_SOURCES = {
     "estimate", "estimates", "official", "officials", "authority", "authorities", "government", "intelligence",
     "source", "sources", "data", "figures", "figure", "statement", "assessment", "assessments", "report",
@@ -273,6 +274,8 @@ class _ArticleSpeakers:
         """ "the commissioner said": the person the article names with that title, "Police Commissioner Jan Kowal"
         or "Jan Kowal, the police commissioner"."""
         words = rf"(?i:{re.escape(title)})"
+        if title.lower() in _TITLE_ABBREVIATIONS:  # "Gov. Jane Roe" is the governor
+            words = rf"(?:{words}|{re.escape(_TITLE_ABBREVIATIONS[title.lower()])})"
         name = r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
         for pattern in (
             rf"\b{words}[ \t]+{name}",

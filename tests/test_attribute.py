@@ -209,6 +209,10 @@ def test_a_bare_title_is_the_person_the_article_gives_it_to(domain: Domain) -> N
         "people had died."
     )
     assert [c.speaker for c in _attributed(text, "2025-03-02", domain)] == ["Jan Kowal", "Jane Roe"]
+    text = (
+        "\u201cIt is a tragedy,\u201d he said, turning to Gov. Jan Kowalski. Texas's governor said 34 people had died."
+    )
+    assert _claim(text, "2025-03-02", "34", domain).speaker == "Jan Kowalski"  # "Gov." is the governor
 
 
 def test_a_figure_keeps_its_owner_whoever_cites_it(domain: Domain) -> None:
