@@ -317,6 +317,8 @@ def _attached(noun: Token) -> list[Token]:
     """Words that say what happened to the counted noun: its verb, predicates and relative clauses."""
     tokens = [noun.head] if noun.head.i != noun.i else []
     tokens += [c for c in noun.head.children if c.dep_ in {"acomp", "oprd", "xcomp", "attr", "advcl"}]
+    for among in (c for c in noun.head.children if c.dep_ == "prep" and c.lower_ == "among"):
+        tokens.extend(among.subtree)  # "131 pilgrims were among the dead"
     for child in noun.children:
         if child.dep_ in {"amod", "relcl", "acl", "compound"}:
             tokens.extend(child.subtree)

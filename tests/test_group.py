@@ -435,6 +435,12 @@ def test_a_count_after_a_verb_of_its_own_takes_that_verbs_outcome(domain: Domain
     assert [(c.surface, c.counted_class) for c in claims] == [("19", "dead"), ("45", "injured"), ("30", "detained")]
 
 
+def test_those_among_the_dead_are_dead(domain: Domain) -> None:
+    text = "Four soldiers were among the injured. Officials said 131 pilgrims were among the dead."
+    claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert [c.counted_class for c in claims] == ["troops injured", "pilgrim dead"]
+
+
 def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
     text = "Riders: 150k trips so far today. (11am 5/1/19 = 317k, 11am 5/1/15 = 513k, 11am 5/1/11 = 197k)"
     claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
