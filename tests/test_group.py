@@ -441,6 +441,17 @@ def test_those_among_the_dead_are_dead(domain: Domain) -> None:
     assert [c.counted_class for c in claims] == ["troops injured", "pilgrim dead"]
 
 
+def test_a_few_counts_of_one_nationality_do_not_make_the_whole_toll_theirs(domain: Domain) -> None:
+    text = (
+        "A crush at the festival killed at least 717 pilgrims, officials said. Later the toll rose to 769 pilgrims "
+        "killed. Officials said 131 Iranian pilgrims were among the dead."
+    )
+    articles = [_article("a.txt", text, "2024-05-02")]
+    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    whole, later, part = (next(c for c in updated if c.surface == s) for s in ("717", "769", "131"))
+    assert whole.referent == later.referent != part.referent
+
+
 def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
     text = "Riders: 150k trips so far today. (11am 5/1/19 = 317k, 11am 5/1/15 = 513k, 11am 5/1/11 = 197k)"
     claims = _scoped(_article("a.txt", text, "2024-05-02"), domain)
