@@ -953,7 +953,7 @@ def story_keys(
         actors = Counter(c.actor for c in group if c.actor)
         # the one actor of most of the class's counts is whose the others are too; a few "Ruritanian pilgrims"
         # among many pilgrims are a part of the whole
-        main_actor = actors.most_common(1)[0][0] if len(actors) == 1 and 2 * actors.total() >= len(group) else None
+        main_actor = actors.most_common(1)[0][0] if len(actors) == 1 and 2 * actors.total() > len(group) else None
         occasions = Counter(c.event for c in group if c.event and _is_occasion(c.event, domain))
         main_event = occasions.most_common(1)[0][0] if len(occasions) == 1 else None
         for claim in group:

@@ -450,6 +450,10 @@ def test_a_few_counts_of_one_nationality_do_not_make_the_whole_toll_theirs(domai
     updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
     whole, later, part = (next(c for c in updated if c.surface == s) for s in ("717", "769", "131"))
     assert whole.referent == later.referent != part.referent
+    text = "Coastguards said 104 people were rescued. Egypt said 43 Egyptians were rescued."  # one of two is no most
+    articles = [_article("b.txt", text, "2024-05-02")]
+    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    assert len({c.referent for c in updated}) == 2
 
 
 def test_each_row_of_a_dated_table_counts_its_own_day(domain: Domain) -> None:
