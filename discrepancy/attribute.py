@@ -270,22 +270,24 @@ class _ArticleSpeakers:
                 return f"{first_names[-1]} {last}"
         return None
 
-    def person_titled(self, title: str) -> str | None:
+    def person_titled(self, title: str, position: int) -> str | None:
         """ "the commissioner said": the person the article names with that title, "Police Commissioner Jan Kowal"
-        or "Jan Kowal, the police commissioner"."""
+        or "Jan Kowal, the police commissioner"; of several, the last named before ``position``."""
         words = rf"(?i:{re.escape(title)})"
         if title.lower() in _TITLE_ABBREVIATIONS:  # "Gov. Jane Roe" is the governor
             words = rf"(?:{words}|{re.escape(_TITLE_ABBREVIATIONS[title.lower()])})"
         name = r"([A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})"
+        named: list[tuple[bool, int, str]] = []  # (after the position, nearness to it, last name)
         for pattern in (
             rf"\b{words}[ \t]+{name}",
             rf"{name},[ \t]+(?:(?i:the)[ \t]+)?(?:[\w'’-]+[ \t]+){{0,3}}{words}\b",
         ):
             for match in re.finditer(pattern, self.text):
-                found = match.group(1)
-                if found.split()[-1].lower() in self.full_names:  # a person the tagger found
-                    return self.full_names[found.split()[-1].lower()]
-        return None
+                last = match.group(1).split()[-1].lower()
+                before = match.start() < position
+                if last in self.full_names:  # a person the tagger found
+                    named.append((not before, -match.start() if before else match.start(), last))
+        return self.full_names[min(named)[2]] if named else None
 
     def full_name(self, name: str) -> str:
         name = TITLES.sub("", name).strip()
@@ -330,7 +332,10 @@ def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | No
     side = people.side_of(phrase)
     title = _strip_phrase(phrase)
     if not persons and len(title.split()) <= 3 and title.split()[-1:] and _BARE_TITLE.fullmatch(title.split()[-1]):
-        named = people.person_titled(title) or (people.person_titled(title.split()[-1]) if " " in title else None)
+        position = tokens.start_char
+        named = people.person_titled(title, position) or (
+            people.person_titled(title.split()[-1], position) if " " in title else None
+        )
         if named:  # "the commissioner said": the commissioner the article names
             return named, None, side or people.side_of_person(named.split()[-1])
     if not persons:

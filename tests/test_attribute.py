@@ -213,6 +213,11 @@ def test_a_bare_title_is_the_person_the_article_gives_it_to(domain: Domain) -> N
         "\u201cIt is a tragedy,\u201d he said, turning to Gov. Jan Kowalski. Texas's governor said 34 people had died."
     )
     assert _claim(text, "2025-03-02", "34", domain).speaker == "Jan Kowalski"  # "Gov." is the governor
+    text = (
+        "President Jan Kowal opened the summit in the morning. President Jane Roe arrived at noon. "
+        "The president said 40 people had died in the floods."
+    )
+    assert _claim(text, "2025-03-02", "40", domain).speaker == "Jane Roe"  # the president named last
 
 
 def test_a_figure_keeps_its_owner_whoever_cites_it(domain: Domain) -> None:
