@@ -146,7 +146,10 @@ def _continues_name(token: Token, child: Token) -> bool:
     if child.lower_ in {"in", "at", "from", "near", "across", "inside"}:
         return False  # "Police in Westshire" are the police of a place, not a name
     words = list(child.subtree)[1:]
-    return bool(words) and all(w.text[:1].isupper() or w.lower_ in {"of", "for", "and", "the"} for w in words)
+    return bool(words) and all(
+        w.text[:1].isupper() or w.lower_ in {"of", "for", "and", "the"} or w.text in {"-", ".", "&"} or w.ent_type_ == "PERSON"
+        for w in words
+    )
 
 
 def _strip_phrase(text: str) -> str:
@@ -280,6 +283,7 @@ class _ArticleSpeakers:
         named: list[tuple[bool, int, str]] = []  # (after the position, nearness to it, last name)
         for pattern in (
             rf"\b{words}[ \t]+{name}",
+            rf"\b{words}[ \t]+of[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]+[ \t]+{name}",  # "Commissioner of Police Jan Kowal"
             rf"{name},[ \t]+(?:(?i:the)[ \t]+)?(?:[\w'’-]+[ \t]+){{0,3}}{words}\b",
         ):
             for match in re.finditer(pattern, self.text):

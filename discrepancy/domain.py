@@ -91,6 +91,26 @@ class Domain:
         return self.domain_country.get("." + labels[-1]) if len(labels) > 1 else None
 
 
+class Aliases(dict[str, str]):
+    """Lower-case alias -> canonical name, knowing which aliases the data wrote in lower case.
+
+    A name written with a capital is only that name when the text capitalises it too: "Island" is
+    Iceland and "WHO" the World Health Organization, but "the island" and "people who died" are not."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lowercase: set[str] = set()
+
+    def add(self, alias: str, name: str, *, keep: bool = False) -> None:
+        """Add an alias as written; ``keep``: an alias already known keeps its meaning."""
+        key = alias.lower()
+        if keep and key in self:
+            return
+        self[key] = name
+        if alias[:1].islower():
+            self.lowercase.add(key)
+
+
 _ALIAS_PATTERNS: dict[int, tuple[dict[str, str], re.Pattern[str]]] = {}
 
 
@@ -102,7 +122,11 @@ def alias_matches(text: str, aliases: dict[str, str]) -> list[re.Match[str]]:
     if cached is None or cached[0] is not aliases:
         pattern = re.compile(rf"(?<!\w)(?P<alias>{trie_alternation(aliases)})(?:['’]s)?(?!\w)")
         cached = _ALIAS_PATTERNS[id(aliases)] = (aliases, pattern)
-    return list(cached[1].finditer(text.lower()))
+    matches = cached[1].finditer(text.lower())
+    lowercase = getattr(aliases, "lowercase", None)
+    if lowercase is None:
+        return list(matches)
+    return [m for m in matches if not text[m.start()].islower() or m.group("alias") in lowercase]
 
 
 _Trie = dict[str, "_Trie"]
@@ -177,8 +201,8 @@ def _read_gazetteer(directory: Path) -> tuple[list[list[str]], bytes]:
 
 def _add_gazetteer(
     rows: list[list[str]],
-    actor_aliases: dict[str, str],
-    place_aliases: dict[str, str],
+    actor_aliases: Aliases,
+    place_aliases: Aliases,
     place_parent: dict[str, str],
     regions: set[str],
 ) -> dict[str, str]:
@@ -194,9 +218,9 @@ def _add_gazetteer(
         known = [place_aliases.get(n.lower()) or actor_aliases.get(n.lower()) for n in names]
         canonical = country_of[name] = next(filter(None, known), name)
         for alias in names:
-            place_aliases.setdefault(alias.lower(), canonical)
+            place_aliases.add(alias, canonical, keep=True)
         for alias in [*names, *filter(None, people.split("|"))]:
-            actor_aliases.setdefault(alias.lower(), canonical)
+            actor_aliases.add(alias, canonical, keep=True)
     gazetteer: dict[str, str] = {}
     for name, kind, inside, aliases, _people in rows:
         names = [name, *filter(None, aliases.split("|"))]
@@ -244,16 +268,16 @@ def load_domain(directory: Path) -> Domain:
         for name, words in groups.items():
             for word in [name, *words]:
                 classes[str(word).lower()] = (name, role)
-    actor_aliases = {}
+    actor_aliases = Aliases()
     for actor, aliases in data["actors"].items():  # type: ignore[union-attr]
         for alias in [actor, *(aliases or [])]:
-            actor_aliases[str(alias).lower()] = actor
-    place_aliases: dict[str, str] = {}
+            actor_aliases.add(str(alias), actor)
+    place_aliases = Aliases()
     place_parent: dict[str, str] = {}
     for place, spec in data["places"].items():  # type: ignore[union-attr]
         spec = spec or {}
         for alias in [place, *spec.get("aliases", [])]:
-            place_aliases[str(alias).lower()] = place
+            place_aliases.add(str(alias), place)
         if spec.get("in"):
             place_parent[place] = spec["in"]
     gazetteer_rows, raw = _read_gazetteer(directory)

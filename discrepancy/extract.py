@@ -339,7 +339,11 @@ def _counted_word(doc, last):  # type: ignore[no-untyped-def]
         return objects[0] if objects else None
     modifies_noun = last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod", "npadvmod"}
     if modifies_noun and last.head.pos_ in {"NOUN", "PROPN"} and 0 < last.head.i - last.i <= 6:
-        return last.head
+        noun = last.head
+        # "20 beanbag rounds" hung on the modifier: what is counted is the noun it modifies
+        while noun.dep_ == "compound" and noun.head.pos_ == "NOUN" and noun.head.i == noun.i + 1:
+            noun = noun.head
+        return noun
     for token in doc[last.i + 1 : min(sent_end, last.i + 5)]:
         if token.text in _QUOTES or (token.pos_ in {"ADJ", "PUNCT"} and token.text not in ",;:."):
             continue

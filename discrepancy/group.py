@@ -608,6 +608,8 @@ def describe_scope(parsed: ParsedArticle, claims: Iterable[Claim], *, domain: Do
         if event is None and follows_previous:
             event = previous_event
         previous_event = event
+        if _counts_population(number, noun) and (counted_class in GENERIC_CLASSES or not noun):
+            counted_class, event = "people", POPULATION  # "a city of 7.5 million people": who live there, not a crowd
         if event is None and (counted_class in domain.occasion_classes or _bare_people(noun, counted_class)):
             # a crowd counted in a sentence naming an occasion ("said of the parade's crowd, ..."), else in an
             # article about one occasion
@@ -646,6 +648,40 @@ def _called_false(number: Token) -> bool:
 def _occasion_in(tokens: list[Token], number: Token, domain: Domain) -> str | None:
     event = _event(tokens, number, domain)
     return event.split()[0] if event and _is_occasion(event, domain) else None
+
+
+POPULATION = "population"  # the status of those who live in a place
+_POPULATION_NOUNS = {"population", "inhabitants"}
+_SETTLEMENT_NOUNS = {
+    "city", "country", "nation", "town", "island", "state", "territory", "region", "province", "village",
+    "county", "district", "metropolis", "capital",
+}  # fmt: skip
+
+
+def _counts_population(number: Token, noun: Token | None) -> bool:
+    """ "a city of 7.5 million people", "the island's population of 3.3 million", "Westport's 90,000 residents"."""
+    if noun is None:
+        holder = number.head if number.dep_ == "pobj" else None  # "population of about 3.3 million"
+        holder = holder.head if holder is not None and holder.lower_ == "of" else None
+        return holder is not None and lemma(holder).lower() in _POPULATION_NOUNS
+    if lemma(noun).lower() in _POPULATION_NOUNS:
+        return True
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if noun.lower_ in {"residents", "people"} and any(_is_settlement(o) for o in owners):
+        return True
+    if noun.dep_ == "dobj" and lemma(noun.head).lower() in {"have", "house"}:  # "Westport has 90,000 people"
+        return any(_is_settlement(s) for s in noun.head.children if s.dep_ == "nsubj")
+    if noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.head.lower_ == "home":  # "home to 5 million"
+        return True
+    holder = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    return holder is not None and (_is_settlement(holder) or lemma(holder).lower() in _POPULATION_NOUNS)
+
+
+def _is_settlement(token: Token) -> bool:
+    """A place people live in: "the city", "Ruritania", a name the tagger did not take for a person or a body."""
+    if token.pos_ == "PROPN":
+        return token.ent_type_ not in {"PERSON", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
+    return token.pos_ == "NOUN" and lemma(token).lower() in _SETTLEMENT_NOUNS
 
 
 def _bare_people(noun: Token | None, counted_class: str | None) -> bool:
@@ -939,7 +975,7 @@ def story_keys(
     by_class: dict[str, list[ScopedClaim]] = defaultdict(list)
     for claim in members:
         counted_class = claim.counted_class
-        if counted_class is None or counted_class in GENERIC_CLASSES:
+        if (counted_class is None or counted_class in GENERIC_CLASSES) and claim.event != POPULATION:
             # "8000 Ruritanians", "a million and a half people": the class the story counts them in
             if claim.actor and claim.actor in actor_classes:
                 counted_class = actor_classes[claim.actor].most_common(1)[0][0]

@@ -467,3 +467,18 @@ def test_a_post_by_an_account_named_after_a_bodys_initials_comes_from_that_body(
     assert (claim.speaker, claim.side) == ("Metro (@wmata)", "WMATA")
     # a handle that no body of the article abbreviates says nothing about the side
     assert _claim(POST, "2017-01-20", "193k", domain).side is None
+
+
+def test_a_title_of_a_body_before_a_name_keeps_the_name(domain: Domain) -> None:
+    text = (
+        "Police fired 150 rounds of tear gas, commissioner says\n"
+        "Police fired about 150 rounds of tear gas on Wednesday, Commissioner of Police Jan Kowal-ski said."
+    )
+    claims = _attributed(text, "2024-05-02", domain)
+    assert [c.speaker for c in claims] == ["Jan Kowal-ski", "Jan Kowal-ski"]
+
+
+def test_a_capitalised_name_is_not_read_in_a_lower_case_word(domain: Domain) -> None:
+    # "WHO" is the World Health Organization, "who" is not; "Island" is Iceland, "the island" is not
+    assert _claim("Jane Roe, who leads the agency, said 300 people died.", "2024-05-02", "300", domain).side is None
+    assert _claim("The WHO said 300 people died.", "2024-05-02", "300", domain).side == "UN"

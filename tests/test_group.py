@@ -482,3 +482,26 @@ def test_a_count_is_classed_by_what_they_are_now_not_what_they_were(
 ) -> None:
     [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
     assert claim.counted_class == counted_class
+
+
+def test_a_noun_modifying_the_counted_noun_is_not_what_is_counted(domain: Domain) -> None:
+    text = "Police fired tear gas, as well as rubber bullets and about 20 beanbag rounds, to clear protesters from roads."
+    [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
+    assert (claim.counted, claim.counted_class) == ("beanbag rounds", "round")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Organisers said two million people had marched, in a city of 7.5 million people.",
+        "Organisers said two million people had marched. The city has about 7.5 million people.",
+        "Organisers said two million people had marched, more than a quarter of the city's 7.5 million residents.",
+        "Organisers said two million people had marched, out of the island's population of 7.5 million.",
+    ],
+)
+def test_those_who_live_in_a_place_are_not_a_crowd_of_the_story(text: str, domain: Domain) -> None:
+    articles = [_article("a.txt", text, "2024-05-02")]
+    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    crowd, population = updated
+    assert crowd.referent != population.referent
+    assert population.referent_label.endswith(", population")
