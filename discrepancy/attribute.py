@@ -147,7 +147,10 @@ def _continues_name(token: Token, child: Token) -> bool:
         return False  # "Police in Westshire" are the police of a place, not a name
     words = list(child.subtree)[1:]
     return bool(words) and all(
-        w.text[:1].isupper() or w.lower_ in {"of", "for", "and", "the"} or w.text in {"-", ".", "&"} or w.ent_type_ == "PERSON"
+        w.text[:1].isupper()
+        or w.lower_ in {"of", "for", "and", "the"}
+        or w.text in {"-", ".", "&"}
+        or w.ent_type_ == "PERSON"
         for w in words
     )
 
@@ -300,6 +303,12 @@ class _ArticleSpeakers:
             return name
         return self.full_names.get(words[-1].lower(), name) if len(words) == 1 else name
 
+    def names_a_place(self, text: str) -> bool:
+        """A country, region or town of the domain's files or the gazetteer: "Westport", "Ruritania's"."""
+        name = re.sub(r"['’]s$", "", _strip_phrase(text)).lower()
+        domain = self.domain
+        return name in domain.actor_aliases or name in domain.place_aliases or name in domain.gazetteer
+
     def place_of(self, text: str) -> str | None:
         matches = alias_matches(text, self.domain.place_aliases)
         return self.domain.place_aliases[matches[0].group("alias")] if matches else None
@@ -330,7 +339,15 @@ def _speaker_from_tokens(tokens: Span, people: _ArticleSpeakers) -> tuple[str, s
 
 
 def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | None, str | None]:
-    persons = [e for e in entities_in(tokens) if e.label_ == "PERSON"]
+    dated = next((t for t in tokens if t.lower_ in {"'s", "’s"} and t.i > tokens.start), None)
+    if (
+        dated is not None
+        and all(t.ent_type_ == "DATE" for t in tokens.doc[tokens.start : dated.i])
+        and dated.i + 1 < tokens.end
+    ):
+        tokens = tokens.doc[dated.i + 1 : tokens.end]  # "Monday's ministry figures" are the ministry's
+    # the tagger may take a place for a person: "Ruritania's health ministry"
+    persons = [e for e in entities_in(tokens) if e.label_ == "PERSON" and not people.names_a_place(e.text)]
     orgs = [e for e in entities_in(tokens) if e.label_ in {"ORG", "GPE", "NORP"}]
     phrase = span_text(tokens)
     side = people.side_of(phrase)
@@ -372,7 +389,7 @@ def _read_speaker(tokens: Span, people: _ArticleSpeakers) -> tuple[str, str | No
         name = _strip_phrase(subtree_text(agent))
         state_side = people.side_of(name) if _is_state_body(name) else None
         return name, None, state_side or name  # a university or a rights group speaks for itself
-    owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    owners = [c for c in root.children if c.dep_ == "poss" and c.pos_ == "PROPN" and c.ent_type_ != "DATE"]
     places = [
         o
         for p in root.children
@@ -739,11 +756,16 @@ class _Attributor:
             candidates = _verbs_and_people_subjects(sent.doc)
             first, last = bisect.bisect_left(candidates, sent.start), bisect.bisect_left(candidates, sent.end)
             for token in (sent.doc[i] for i in candidates[first:last]):
-                if token.dep_ == "nsubj" and token.head.pos_ in {"VERB", "AUX"} and token.ent_type_ == "PERSON":
+                if (
+                    token.dep_ == "nsubj"
+                    and token.head.pos_ in {"VERB", "AUX"}
+                    and token.ent_type_ == "PERSON"
+                    and not self._names_a_town(token)
+                ):
                     self.last_person = _speaker_from_tokens(_phrase(token), self.people)  # "Smith used ..."
                 if token.pos_ == "VERB" and lemma(token).lower() in REPORTING_VERBS:
                     subject = _subject(token)
-                    if subject is None:
+                    if subject is None or self._where_counted(subject, token):
                         continue
                     if subject.lower_ not in PRONOUNS:
                         phrase = _phrase(subject)
@@ -802,11 +824,13 @@ class _Attributor:
             if not subject_is_person and any(e.label_ == "PERSON" for e in entities_in(_phrase(according))):
                 verb = None
         if verb is not None:
+            verb = self._past_the_place(verb)
             subject = _subject(verb)
             if (
                 subject is not None
                 and subject.i != number.i
                 and number.i not in range(subject.left_edge.i, subject.right_edge.i + 1)
+                and not self._where_counted(subject, verb)
             ):
                 resolved = self._resolve(subject, verb)
                 if resolved:
@@ -839,6 +863,28 @@ class _Attributor:
         voice = self._own_voice(claim)
         url = article.url if voice == article.outlet else None
         return Attribution(voice, None, self.people.domain.country_of_outlet(voice, url), article.via, None)
+
+    def _past_the_place(self, verb: Token) -> Token:
+        """ "Westport has recorded 4,600 cases, she said": she says what was recorded there."""
+        subject = _subject(verb)
+        if subject is None or not self._where_counted(subject, verb):
+            return verb
+        saying = [c for c in verb.children if c.dep_ == "parataxis" and lemma(c) in {"say", "tell"}]
+        if verb.dep_ in {"ccomp", "conj"} and _is_reporting(verb.head):
+            saying.append(verb.head)
+        return saying[0] if saying else verb
+
+    def _where_counted(self, subject: Token, verb: Token) -> bool:
+        """ "Westport has recorded 4,600 cases": a town or region that records them is where they were counted; a
+        country may speak for itself, and "Westshire County" or "Westport council" is a body."""
+        return lemma(verb).lower() in {"record", "register", "see"} and self._names_a_town(subject)
+
+    def _names_a_town(self, subject: Token) -> bool:
+        """A place below a country, whatever the tagger took it for (it may take a town for a person)."""
+        if subject.ent_type_ in {"ORG", "FAC"}:  # "Metro recorded ...": a body, though a town somewhere has its name
+            return False
+        name = span_text(_phrase(subject))
+        return self.people.names_a_place(name) and _strip_phrase(name).lower() not in self.people.domain.actor_aliases
 
     def _open_quote(self, position: int) -> Attribution | None:
         """A number inside a quotation opened in an earlier sentence: the speaker who opened it."""

@@ -475,6 +475,8 @@ def _event(clause: list[Token], number: Token, domain: Domain, *, cumulative: bo
     parts = []
     occasions = []
     for token in clause:
+        if _in_a_date(token):
+            continue  # "in March 2022" names a month, not a march
         if token.lower_ in _SUBSET_WORDS and token.dep_ == "amod" and token.head.i != number.i:
             parts.append(token.lower_)
         entry = domain.classes.get(token.lower_) or domain.classes.get(lemma(token).lower())
@@ -556,9 +558,21 @@ _PART_OF_DAY = re.compile(
 )
 
 
+def _in_a_date(token: Token) -> bool:
+    if not token.text[:1].isupper() or not MONTH_NAME.fullmatch(token.text):
+        return False
+    sentence = sentence_of(token)
+    text = doc_text(token.doc)[sentence.start_char : sentence.end_char]
+    offset = token.idx - sentence.start_char
+    return any(m.start <= offset < m.end for m in find_dates(text, published=None))
+
+
 def main_occasion(article: Article, domain: Domain) -> str | None:
     """The occasion an article is mostly about ("march" when it names the march more than the inauguration)."""
-    words = re.findall(r"[a-z][a-z-]+", article.text[article.body_start :].lower())
+    body = article.text[article.body_start :]
+    for mention in find_dates(body, published=None):  # "in March 2022" names a month, not a march
+        body = body[: mention.start] + " " * (mention.end - mention.start) + body[mention.end :]
+    words = re.findall(r"[a-z][a-z-]+", body.lower())
     found = Counter(domain.classes[w][0] for w in words if domain.classes.get(w, ("", ""))[1] == "event")
     ranked = found.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):

@@ -482,3 +482,23 @@ def test_a_capitalised_name_is_not_read_in_a_lower_case_word(domain: Domain) -> 
     # "WHO" is the World Health Organization, "who" is not; "Island" is Iceland, "the island" is not
     assert _claim("Jane Roe, who leads the agency, said 300 people died.", "2024-05-02", "300", domain).side is None
     assert _claim("The WHO said 300 people died.", "2024-05-02", "300", domain).side == "UN"
+
+
+def test_a_town_that_recorded_cases_is_where_they_were_counted_not_who_speaks(domain: Domain) -> None:
+    text = (
+        "Minister of Health Jane Roe said on Tuesday that the outbreak had killed 595. "
+        "Lilongwe alone has recorded 4,600 cases and more than 160 deaths, she said."
+    )
+    claims = _attributed(text, "2023-01-11", domain)
+    assert [(c.surface, c.speaker, c.claim_date) for c in claims] == [
+        ("595", "Jane Roe", "2023-01-10"),
+        ("4,600", "Jane Roe", "2023-01-10"),
+        ("160", "Jane Roe", "2023-01-10"),
+    ]
+
+
+def test_a_day_owning_the_figures_is_not_their_source(domain: Domain) -> None:
+    text = "Lilongwe district remains the epicentre, with 12,110 cases according to Monday's ministry figures."
+    assert _claim(text, "2023-02-07", "12,110", domain).speaker == "ministry figures"
+    text = "Malawi's health ministry reported on Monday that cholera had killed 1,316 people."
+    assert _claim(text, "2023-02-07", "1,316", domain).speaker == "Malawi's health ministry"

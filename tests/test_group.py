@@ -485,7 +485,9 @@ def test_a_count_is_classed_by_what_they_are_now_not_what_they_were(
 
 
 def test_a_noun_modifying_the_counted_noun_is_not_what_is_counted(domain: Domain) -> None:
-    text = "Police fired tear gas, as well as rubber bullets and about 20 beanbag rounds, to clear protesters from roads."
+    text = (
+        "Police fired tear gas, as well as rubber bullets and about 20 beanbag rounds, to clear protesters from roads."
+    )
     [claim] = _scoped(_article("a.txt", text, "2024-05-02"), domain)
     assert (claim.counted, claim.counted_class) == ("beanbag rounds", "round")
 
