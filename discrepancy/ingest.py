@@ -40,12 +40,14 @@ _DATE = (
     r"|\d{4}-\d{2}-\d{2})"
 )
 _WEEKDAY = r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-_TIME = r"(?i:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?)?"
+_TIME = r"(?i:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?)?"
+# what may follow a date line: "· 4 min read", "Updated 2 hours ago"
+_AFTER_DATE = r"(?i:[\s|·•,-]*(?:\d{1,3}\s*min(?:ute)?s?\.?\s+read|(?:last\s+)?updated\b[^\n]*))*"
 _WHEN = rf"{_WEEKDAY}(?P<date>{_DATE}){_TIME}"
 
 _MARKER = re.compile(r"[ \t]*date (\d{4}-\d{2}-\d{2})\b")  # scraper artefact: " date 2024-10-29 Headline"
-_STANDALONE_DATE = re.compile(_WHEN)
-_STAMP = re.compile(rf"(?i:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on|\s+at)?:?)\s+{_WHEN}")
+_STANDALONE_DATE = re.compile(rf"{_WHEN}{_AFTER_DATE}")
+_STAMP = re.compile(rf"(?i:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on|\s+at)?:?)\s+{_WHEN}{_AFTER_DATE}")
 _BYLINE = re.compile(rf"[Bb]y\s+(?P<who>[^\d|]+?)[\s,|]+{_WHEN}(?i:[\s|]*\d{{1,3}}\s*min(?:ute)?s?\.?\s+read)?")
 _BYLINE_NAME = re.compile(r"[Bb]y\s+(?P<who>[A-Z][\w.’'-]+(?:\s+(?:and\s+)?[A-Z][\w.’'-]+){0,4})")
 _DATELINE = re.compile(rf"[A-Z][A-Z .'-]{{2,}}(?:,\s*[A-Z][\w.]*)*,?\s+(?P<date>{_DATE})\s*(?:\([^)]*\))?\s*[-–—−]")

@@ -193,6 +193,8 @@ def test_front_matter_sets_body_start_and_is_excluded():
         ("by The Kyiv Independent news desk October 24, 2024 8:57 AM 3 min read", "2024-10-24"),
         ("Updated: October 29, 2024, 7:56 PM", "2024-10-29"),
         ("October 29, 2024", "2024-10-29"),
+        ("Updated: March 8, 2023 · 4 min read", "2023-03-08"),
+        ("January 31, 2023 8:12 PM GMT+1 Updated 2 hours ago", "2023-01-31"),
         ("Tuesday, 29 Oct. 2024", "2024-10-29"),
         ("Published: October 28, 2024\nUpdated: October 29, 2024, 7:56 PM", "2024-10-28"),  # earliest wins
         ("Updated: October 29, 2024, 7:56 PM\nOctober 28, 2024", "2024-10-28"),
