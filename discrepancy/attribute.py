@@ -1069,6 +1069,9 @@ def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, b
     if tokens is None:
         return None
     chain = _ancestors(tokens.root)
+    dated_source = _dated_source(parsed, claim, attribution, base)
+    if dated_source:
+        return dated_source
     verb = next((t for t in chain if t.idx == attribution.anchor), None)
     if verb is not None:
         said = _date_attached(parsed, claim.sentence, claim.sentence_start, {verb.i}, base, direct=True)
@@ -1079,6 +1082,24 @@ def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, b
         return found
     if _undated_past(chain):
         return UNDATED
+    return None
+
+
+def _dated_source(parsed: ParsedArticle, claim: Claim, attribution: Attribution, base: str | None) -> str | None:
+    """ "according to Monday's ministry figures": the day that owns the source is when it spoke."""
+    if attribution.anchor is None:
+        return None
+    anchor = parsed.doc.char_span(attribution.anchor, attribution.anchor + 1, alignment_mode="expand")
+    source = anchor.root if anchor is not None else None
+    if source is None or source.head.lower_ != "to" or source.head.head.lower_ != "according":
+        return None
+    days = [c for c in source.children if c.dep_ == "poss" and c.ent_type_ == "DATE"]
+    if not days:
+        return None
+    offset = days[0].idx - claim.sentence_start
+    for mention in find_dates(claim.sentence, published=parsed.article.published or base):
+        if mention.start <= offset < mention.end and mention.value and mention.precision in {"day", "month"}:
+            return mention.value
     return None
 
 
