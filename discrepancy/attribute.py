@@ -1072,6 +1072,13 @@ def _claim_date(parsed: ParsedArticle, claim: Claim, attribution: Attribution, b
     dated_source = _dated_source(parsed, claim, attribution, base)
     if dated_source:
         return dated_source
+    # "down from the 1,900 it counted last Thursday": when the number itself was reported
+    holders = (tokens.root, tokens.root.head)
+    reported = [c for holder in holders for c in holder.children if c.dep_ == "relcl" and _is_reporting(c)]
+    if reported:
+        said = _date_attached(parsed, claim.sentence, claim.sentence_start, {reported[0].i}, base, direct=True)
+        if said:
+            return said
     verb = next((t for t in chain if t.idx == attribution.anchor), None)
     if verb is not None:
         said = _date_attached(parsed, claim.sentence, claim.sentence_start, {verb.i}, base, direct=True)

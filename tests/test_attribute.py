@@ -503,3 +503,9 @@ def test_a_day_owning_the_figures_is_not_their_source(domain: Domain) -> None:
     assert (claim.speaker, claim.claim_date) == ("ministry figures", "2023-02-06")  # the Monday before
     text = "Malawi's health ministry reported on Monday that cholera had killed 1,316 people."
     assert _claim(text, "2023-02-07", "1,316", domain).speaker == "Malawi's health ministry"
+
+
+def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> None:
+    text = "The ministry counted 740,000 protesters nationwide on Tuesday, down from the 1,089,000 it counted last Thursday."
+    claims = _attributed(text, "2023-03-29", domain)
+    assert [(c.surface, c.claim_date) for c in claims] == [("740,000", "2023-03-28"), ("1,089,000", "2023-03-23")]
