@@ -506,6 +506,9 @@ def test_a_day_owning_the_figures_is_not_their_source(domain: Domain) -> None:
 
 
 def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> None:
-    text = "The ministry counted 740,000 protesters nationwide on Tuesday, down from the 1,089,000 it counted last Thursday."
+    text = (
+        "The ministry counted 740,000 protesters nationwide on Tuesday, "
+        "down from the 1,089,000 it counted last Thursday."
+    )
     claims = _attributed(text, "2023-03-29", domain)
     assert [(c.surface, c.claim_date) for c in claims] == [("740,000", "2023-03-28"), ("1,089,000", "2023-03-23")]
