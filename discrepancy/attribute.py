@@ -829,7 +829,7 @@ class _Attributor:
             if (
                 subject is not None
                 and subject.i != number.i
-                and number.i not in range(subject.left_edge.i, subject.right_edge.i + 1)
+                and not subject.is_ancestor(number)  # "9,000 deaths reported": the number is no speaker
                 and not self._where_counted(subject, verb)
             ):
                 resolved = self._resolve(subject, verb)
@@ -854,6 +854,10 @@ class _Attributor:
             subject = _subject(verb)
             if subject is not None and subject.lower_ in PRONOUNS and self.last_person:
                 return Attribution(*self.last_person, via=article.via, anchor=verb.idx)
+        spoken_by_it = [v for v in _reporting_verbs(number) if (s := _subject(v)) is not None and s.lower_ == "it"]
+        if spoken_by_it and self.last_source and self.last_source != self.last_person:
+            # "The ministry said 1.2 million marched. On Monday it had counted 1.1 million.": the body named before
+            return Attribution(*self.last_source, via=article.via, anchor=spoken_by_it[0].idx)
         opened = self._open_quote(claim.start)
         if opened is not None:
             return opened

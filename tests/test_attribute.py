@@ -512,3 +512,17 @@ def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> N
     )
     claims = _attributed(text, "2023-03-29", domain)
     assert [(c.surface, c.claim_date) for c in claims] == [("740,000", "2023-03-28"), ("1,089,000", "2023-03-23")]
+
+
+def test_it_is_the_body_named_before(domain: Domain) -> None:
+    text = "The Interior Ministry said 1.272 million people had demonstrated nationwide. On Jan. 19 it had counted 1.12 million."
+    claim = _claim(text, "2023-01-31", "1.12 million", domain)
+    assert (claim.speaker, claim.claim_date) == ("Interior Ministry", "2023-01-19")
+
+
+def test_a_number_hung_on_the_speaker_by_the_parser_does_not_hide_him(domain: Domain) -> None:
+    text = (
+        "Interior Minister Jan Kowal said on Monday that 11,000 police and gendarmes would be deployed, "
+        "4,000 of them in the capital."
+    )
+    assert _claim(text, "2023-01-31", "11,000", domain).speaker == "Jan Kowal"
