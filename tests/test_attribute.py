@@ -515,7 +515,10 @@ def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> N
 
 
 def test_it_is_the_body_named_before(domain: Domain) -> None:
-    text = "The Interior Ministry said 1.272 million people had demonstrated nationwide. On Jan. 19 it had counted 1.12 million."
+    text = (
+        "The Interior Ministry said 1.272 million people had demonstrated nationwide. "
+        "On Jan. 19 it had counted 1.12 million."
+    )
     claim = _claim(text, "2023-01-31", "1.12 million", domain)
     assert (claim.speaker, claim.claim_date) == ("Interior Ministry", "2023-01-19")
 
