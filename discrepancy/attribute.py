@@ -34,7 +34,7 @@ from .nlp import (
     span_text,
     subtree_text,
 )
-from .skim import quote_opening
+from .skim import BODY_NOUNS, quote_opening
 from .types import Claim, with_fields
 
 REPORTING_VERBS = {
@@ -529,6 +529,8 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
+_RECENT_CHARACTERS = 400  # about two sentences
+
 SPEAKER_NOUNS = {
     "official", "authority", "police", "spokesperson", "spokesman", "spokeswoman", "ministry", "government",
     "agency", "department", "council", "team", "organiser", "organizer", "scientist", "analyst", "expert",
@@ -686,7 +688,8 @@ class _Attributor:
         self.last_source: tuple[str, str | None, str | None] | None = (
             None  # dates the article gave to a speaker's statements so far
         )
-        self.named_bodies: list[tuple[str, str]] = []  # (subject phrase, speaker) of each named body so far
+        # (subject phrase, speaker, where) of each named body so far
+        self.named_bodies: list[tuple[str, str, int]] = []
         self.sentences = list(parsed.doc.sents)
         self.next_sentence = 0  # sentences before this index have been read for speakers
         self.attributed: dict[int, Attribution] = {}  # sentence start -> attribution of its last count
@@ -724,7 +727,7 @@ class _Attributor:
         if named or any(e.label_ == "PERSON" for e in entities_in(phrase)):
             self.last_person = result
         else:
-            self.named_bodies.append((span_text(phrase), result[0]))
+            self.named_bodies.append((span_text(phrase), result[0], subject.idx))
         self.last_source = result
         return result
 
@@ -744,8 +747,18 @@ class _Attributor:
         if not found:
             # "The group said" after "Rights group Westwatch said": that body
             word = subject.lower_
-            named = [name for text, name in self.named_bodies if word in text.lower().split() and name.lower() != word]
-            return named[-1] if named else None
+            named = [
+                name for text, name, _ in self.named_bodies if word in text.lower().split() and name.lower() != word
+            ]
+            if named:
+                return named[-1]
+            # "UNICEF said ... . Nearly 6,000 children ..., the agency said": a body named by its name alone just before
+            recent = [
+                name
+                for text, name, where in self.named_bodies
+                if subject.idx - where < _RECENT_CHARACTERS and text == name and " " not in name and name[:1].isupper()
+            ]
+            return recent[-1] if recent and word in BODY_NOUNS else None
         return max(found, key=lambda m: m.start()).group(1)
 
     def speakers_before(self, position: int) -> None:
@@ -778,7 +791,7 @@ class _Attributor:
                         if is_person:
                             self.last_person = source
                         else:
-                            self.named_bodies.append((span_text(phrase), source[0]))
+                            self.named_bodies.append((span_text(phrase), source[0], subject.idx))
                         speaker = source[0]
                     else:
                         speaker = self.last_person[0] if self.last_person and subject.lower_ in {"he", "she"} else None

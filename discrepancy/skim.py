@@ -19,7 +19,13 @@ from .types import Article
 _SENTENCE_END = re.compile(
     r"(?=[.!?])(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\.[A-Za-z])[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])"
 )
-_NEEDS_CONTEXT = re.compile(r"\b(?:he|she|they|it|his|her|their|its)\b|[\"“”]", re.IGNORECASE)
+# "the agency said": a body named in an earlier sentence
+BODY_NOUNS = frozenset(
+    {"agency", "group", "organisation", "organization", "union", "charity", "body", "alliance", "company"}
+)
+_NEEDS_CONTEXT = re.compile(
+    rf"\b(?:he|she|they|it|his|her|their|its|the (?:{'|'.join(sorted(BODY_NOUNS))}))\b|[\"“”]", re.IGNORECASE
+)
 _OPENS_QUOTE = re.compile(r"^\s*[\"“‘']")
 
 

@@ -529,3 +529,15 @@ def test_a_number_hung_on_the_speaker_by_the_parser_does_not_hide_him(domain: Do
         "4,000 of them in the capital."
     )
     assert _claim(text, "2023-01-31", "11,000", domain).speaker == "Jan Kowal"
+
+
+def test_the_agency_is_the_body_just_named(domain: Domain) -> None:
+    text = (
+        "UNICEF said children were bearing a heavy share of the burden. Nearly 6,000 children have been infected "
+        "and dozens have died, the agency said in a statement on Monday."
+    )
+    claims = _attributed(text, "2023-01-24", domain, skim_=True)  # the sentence naming the body is parsed too
+    assert [(c.surface, c.speaker, c.claim_date) for c in claims] == [
+        ("6,000", "UNICEF", "2023-01-23"),
+        ("dozens", "UNICEF", "2023-01-23"),
+    ]
