@@ -66,7 +66,7 @@ def test_sentences_without_a_possible_count_are_not_parsed() -> None:
     text = (
         "Flood waters rise in the delta\n"
         "The river burst its banks in 1998 and again last year. Officials met in the capital. "
-        "About 3,000 families have left home, the agency said.\n"
+        "About 3,000 families have left home, aid workers said.\n"
         "Rain is expected to ease by the weekend, with 40% less forecast.\n"
     )
     assert _skipped_text(text) == [
