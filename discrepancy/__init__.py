@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import logging
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
