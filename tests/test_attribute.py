@@ -173,6 +173,36 @@ SPEAKERS = [
         "Outlet",
         "2017-01-21",
     ),
+    (  # a day owning the figures is not their source, and dates them
+        "Lilongwe district remains the epicentre, with 12,110 cases according to Monday's ministry figures.",
+        "2023-02-07",
+        "12,110",
+        "ministry figures",
+        "2023-02-06",
+    ),
+    (  # the tagger takes the country for a person: it is no person
+        "Malawi's health ministry reported on Monday that cholera had killed 1,316 people.",
+        "2023-02-07",
+        "1,316",
+        "Malawi's health ministry",
+        "2023-02-06",
+    ),
+    (  # "it" is the body named before
+        "The Interior Ministry said 1.272 million people had demonstrated nationwide. "
+        "On Jan. 19 it had counted 1.12 million.",
+        "2023-01-31",
+        "1.12 million",
+        "Interior Ministry",
+        "2023-01-19",
+    ),
+    (  # the parser hangs "4,000 of them" on the speaker: he still speaks
+        "Interior Minister Jan Kowal said on Monday that 11,000 police and gendarmes would be deployed, "
+        "4,000 of them in the capital.",
+        "2023-01-31",
+        "11,000",
+        "Jan Kowal",
+        "2023-01-30",
+    ),
 ]
 
 
@@ -497,14 +527,6 @@ def test_a_town_that_recorded_cases_is_where_they_were_counted_not_who_speaks(do
     ]
 
 
-def test_a_day_owning_the_figures_is_not_their_source(domain: Domain) -> None:
-    text = "Lilongwe district remains the epicentre, with 12,110 cases according to Monday's ministry figures."
-    claim = _claim(text, "2023-02-07", "12,110", domain)
-    assert (claim.speaker, claim.claim_date) == ("ministry figures", "2023-02-06")  # the Monday before
-    text = "Malawi's health ministry reported on Monday that cholera had killed 1,316 people."
-    assert _claim(text, "2023-02-07", "1,316", domain).speaker == "Malawi's health ministry"
-
-
 def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> None:
     text = (
         "The ministry counted 740,000 protesters nationwide on Tuesday, "
@@ -512,23 +534,6 @@ def test_a_number_reported_on_an_earlier_day_takes_that_day(domain: Domain) -> N
     )
     claims = _attributed(text, "2023-03-29", domain)
     assert [(c.surface, c.claim_date) for c in claims] == [("740,000", "2023-03-28"), ("1,089,000", "2023-03-23")]
-
-
-def test_it_is_the_body_named_before(domain: Domain) -> None:
-    text = (
-        "The Interior Ministry said 1.272 million people had demonstrated nationwide. "
-        "On Jan. 19 it had counted 1.12 million."
-    )
-    claim = _claim(text, "2023-01-31", "1.12 million", domain)
-    assert (claim.speaker, claim.claim_date) == ("Interior Ministry", "2023-01-19")
-
-
-def test_a_number_hung_on_the_speaker_by_the_parser_does_not_hide_him(domain: Domain) -> None:
-    text = (
-        "Interior Minister Jan Kowal said on Monday that 11,000 police and gendarmes would be deployed, "
-        "4,000 of them in the capital."
-    )
-    assert _claim(text, "2023-01-31", "11,000", domain).speaker == "Jan Kowal"
 
 
 def test_the_agency_is_the_body_just_named(domain: Domain) -> None:
