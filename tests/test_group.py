@@ -353,9 +353,14 @@ def test_alias_matches_take_the_longest_alias_as_a_plain_alternation_would(text:
     assert found
 
 
-def _grouped_one(text: str, domain: Domain) -> Claim:
+def _grouped(text: str, domain: Domain) -> list[Claim]:
+    """The claims of one article with their referents."""
     articles = [_article("a.txt", text, "2024-05-02")]
-    [claim] = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)[0]
+    return group.group_claims(_scoped(articles[0], domain), articles, domain=domain)[0]
+
+
+def _grouped_one(text: str, domain: Domain) -> Claim:
+    [claim] = _grouped(text, domain)
     return claim
 
 
@@ -388,8 +393,7 @@ def test_a_count_with_no_noun_follows_the_previous_count_and_its_occasion(domain
         "Some 900,000 people attended the festival this year. Jane Roe drew 800,000 people to her first parade. "
         "John Doe drew about 300,000."
     )
-    articles = [_article("a.txt", text, "2024-05-02")]
-    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    updated = _grouped(text, domain)
     referent = {c.surface: c.referent for c in updated}
     assert referent["300,000"] == referent["800,000"] != referent["900,000"]
 
@@ -403,8 +407,7 @@ def test_a_count_with_no_noun_follows_the_previous_count_and_its_occasion(domain
 )
 def test_a_figure_the_text_calls_false_is_kept_apart_from_the_toll(denial: str, domain: Domain) -> None:
     text = f"The county said 97 people had died in the blaze. {denial}"
-    articles = [_article("a.txt", text, "2024-05-02")]
-    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    updated = _grouped(text, domain)
     toll, denied = (next(c for c in updated if c.surface == s) for s in ("97", "hundreds"))
     assert (toll.counted_class, denied.counted_class) == ("dead", "dead")
     assert toll.referent != denied.referent
@@ -446,13 +449,11 @@ def test_a_few_counts_of_one_nationality_do_not_make_the_whole_toll_theirs(domai
         "A crush at the festival killed at least 717 pilgrims, officials said. Later the toll rose to 769 pilgrims "
         "killed. Officials said 131 Iranian pilgrims were among the dead."
     )
-    articles = [_article("a.txt", text, "2024-05-02")]
-    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    updated = _grouped(text, domain)
     whole, later, part = (next(c for c in updated if c.surface == s) for s in ("717", "769", "131"))
     assert whole.referent == later.referent != part.referent
     text = "Coastguards said 104 people were rescued. Egypt said 43 Egyptians were rescued."  # one of two is no most
-    articles = [_article("b.txt", text, "2024-05-02")]
-    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    updated = _grouped(text, domain)
     assert len({c.referent for c in updated}) == 2
 
 
@@ -502,8 +503,7 @@ def test_a_noun_modifying_the_counted_noun_is_not_what_is_counted(domain: Domain
     ],
 )
 def test_those_who_live_in_a_place_are_not_a_crowd_of_the_story(text: str, domain: Domain) -> None:
-    articles = [_article("a.txt", text, "2024-05-02")]
-    updated, _ = group.group_claims(_scoped(articles[0], domain), articles, domain=domain)
+    updated = _grouped(text, domain)
     crowd, population = updated
     assert crowd.referent != population.referent
     assert population.referent_label.endswith(", population")
