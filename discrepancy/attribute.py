@@ -21,7 +21,7 @@ from spacy.attrs import DEP, ENT_TYPE, LOWER, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
-from .dates import MONTH_NAME, find_dates
+from .dates import MONTH_NAME, date_at, find_dates
 from .domain import Domain, alias_matches
 from .nlp import (
     ParsedArticle,
@@ -752,7 +752,7 @@ class _Attributor:
             ]
             if named:
                 return named[-1]
-            # "UNICEF said ... . Nearly 6,000 children ..., the agency said": a body named by its name alone just before
+            # "Westaid said ... . Some 6,000 children ..., the agency said": a body named by its bare name just before
             recent = [
                 name
                 for text, name, where in self.named_bodies
@@ -1120,11 +1120,8 @@ def _dated_source(parsed: ParsedArticle, claim: Claim, attribution: Attribution,
     days = [c for c in source.children if c.dep_ == "poss" and c.ent_type_ == "DATE"]
     if not days:
         return None
-    offset = days[0].idx - claim.sentence_start
-    for mention in find_dates(claim.sentence, published=parsed.article.published or base):
-        if mention.start <= offset < mention.end and mention.value and mention.precision in {"day", "month"}:
-            return mention.value
-    return None
+    mention = date_at(claim.sentence, days[0].idx - claim.sentence_start, published=parsed.article.published or base)
+    return mention.value if mention is not None and mention.precision in {"day", "month"} else None
 
 
 def _undated_past(chain: list[Token]) -> bool:

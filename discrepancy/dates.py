@@ -116,6 +116,11 @@ def find_dates(text: str, *, published: str | None) -> list[DateMention]:
     return list(_find_dates(text, published))
 
 
+def date_at(text: str, offset: int, *, published: str | None) -> DateMention | None:
+    """The date expression of ``text`` that covers ``offset``, if one does ("in March 2022" at "March")."""
+    return next((m for m in _find_dates(text, published) if m.start <= offset < m.end), None)
+
+
 @lru_cache(maxsize=4096)  # a sentence is searched for the claim, for its speaker and for its scope
 def _find_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
     base = date.fromisoformat(published) if published else None

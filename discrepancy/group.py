@@ -21,7 +21,7 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
 
-from .dates import MONTH_NAME, find_dates
+from .dates import MONTH_NAME, date_at, find_dates
 from .domain import Domain, alias_matches
 from .extract import counted_token
 from .nlp import ParsedArticle, doc_text, entities_in, lemma, sentence_of, subtree_text
@@ -559,21 +559,26 @@ _PART_OF_DAY = re.compile(
 
 
 def _in_a_date(token: Token) -> bool:
-    if not token.text[:1].isupper() or not MONTH_NAME.fullmatch(token.text):
-        return False
     sentence = sentence_of(token)
-    text = doc_text(token.doc)[sentence.start_char : sentence.end_char]
-    offset = token.idx - sentence.start_char
-    return any(m.start <= offset < m.end for m in find_dates(text, published=None))
+    return _names_a_month(doc_text(token.doc)[sentence.start_char : sentence.end_char], token.idx - sentence.start_char)
+
+
+def _names_a_month(text: str, offset: int) -> bool:
+    """ "in March 2022": the word at ``offset`` is a month's name in a date, not a march."""
+    word = re.match(r"\w+", text[offset:])
+    if word is None or not word[0][:1].isupper() or not MONTH_NAME.fullmatch(word[0]):
+        return False
+    return date_at(text, offset, published=None) is not None
 
 
 def main_occasion(article: Article, domain: Domain) -> str | None:
     """The occasion an article is mostly about ("march" when it names the march more than the inauguration)."""
-    body = article.text[article.body_start :]
-    for mention in find_dates(body, published=None):  # "in March 2022" names a month, not a march
-        body = body[: mention.start] + " " * (mention.end - mention.start) + body[mention.end :]
-    words = re.findall(r"[a-z][a-z-]+", body.lower())
-    found = Counter(domain.classes[w][0] for w in words if domain.classes.get(w, ("", ""))[1] == "event")
+    found: Counter[str] = Counter()
+    for line in re.finditer(r"[^\n]+", article.text[article.body_start :]):
+        for word in re.finditer(r"[A-Za-z][A-Za-z-]+", line[0]):
+            entry = domain.classes.get(word[0].lower(), ("", ""))
+            if entry[1] == "event" and not _names_a_month(line[0], word.start()):
+                found[entry[0]] += 1
     ranked = found.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[1][1] * 2 > ranked[0][1]):
         return None
